@@ -1,0 +1,56 @@
+"""Argument checks shared by the public helpers: each raises a clear TypeError or ValueError
+that names the argument and says what was expected."""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+
+
+def check_positive_int(name: str, value: Any, *, minimum: int = 1) -> int:
+    """``value`` must be an int (not a bool) of at least ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def check_real(name: str, value: Any, *, minimum: float | None = None, strict: bool = False) -> float:
+    """``value`` must be a finite real number, optionally ``>= minimum`` (``> minimum`` if strict)."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    if minimum is not None and (value <= minimum if strict else value < minimum):
+        relation = ">" if strict else ">="
+        raise ValueError(f"{name} must be {relation} {minimum}, got {value}")
+    return value
+
+
+def check_array(name: str, value: Any, *, ndim: int | None = None,
+                shape: tuple[int | None, ...] | None = None, finite: bool = True) -> np.ndarray:
+    """Convert ``value`` to a float64 array and check its dimensions, shape and finiteness.
+
+    ``shape`` may hold ``None`` for "any size" along an axis.
+    """
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{name} must be a numeric array, got {type(value).__name__}") from error
+    if shape is not None:
+        ndim = len(shape)
+    if ndim is not None and array.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got an array of shape {array.shape}")
+    if shape is not None:
+        for axis, (got, want) in enumerate(zip(array.shape, shape)):
+            if want is not None and got != want:
+                expected = "(" + ", ".join("n" if s is None else str(s) for s in shape) + ")"
+                raise ValueError(f"{name} must have shape {expected}, got {array.shape} (axis {axis})")
+    if finite and not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must contain only finite numbers (no NaN or inf)")
+    return array

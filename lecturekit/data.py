@@ -1,0 +1,201 @@
+"""MNIST on disk and in memory, and the device to compute on.
+
+Introduced in lecture 0 (setup check) and used in lecture 6 (training on MNIST).
+
+The data folder is resolved in this order: the ``root`` argument, the ``LECTUREKIT_DATA``
+environment variable, then a per-user cache folder. The folder holds ``MNIST/raw/`` exactly
+as :class:`torchvision.datasets.MNIST` expects it.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import socket
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+if TYPE_CHECKING:
+    import torch
+    from torchvision.datasets import MNIST
+
+ENV_VAR = "LECTUREKIT_DATA"
+
+MNIST_FILES = (
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte",
+)
+
+# torchvision.datasets.MNIST.mirrors, copied so that a missing-data error does not have to
+# import torch first (that alone can take seconds); a unit test keeps the two in step.
+MIRRORS = (
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    "http://yann.lecun.com/exdb/mnist/",
+)
+
+# How long to wait for a download server to answer before giving up.
+CONNECT_TIMEOUT_S = 3.0
+
+
+class MNISTNotFoundError(FileNotFoundError):
+    """MNIST is not in the data folder and could not be downloaded."""
+
+
+def default_cache_dir() -> Path:
+    """The per-user folder used when neither ``root`` nor ``LECTUREKIT_DATA`` is given."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "lecturekit" / "data"
+
+
+def data_dir(root: str | os.PathLike[str] | None = None) -> Path:
+    """The data folder: ``root``, else ``$LECTUREKIT_DATA``, else the per-user cache folder."""
+    if root is not None:
+        if not isinstance(root, (str, os.PathLike)):
+            raise TypeError(f"root must be a path (str or os.PathLike) or None, got {type(root).__name__}")
+        if str(root) == "":
+            raise ValueError("root must be a non-empty path or None")
+        return Path(root).expanduser()
+    from_env = os.environ.get(ENV_VAR, "").strip()
+    if from_env:
+        return Path(from_env).expanduser()
+    return default_cache_dir()
+
+
+def mnist_present(root: str | os.PathLike[str] | None = None) -> bool:
+    """True when all four MNIST files are in ``<data folder>/MNIST/raw``."""
+    raw = data_dir(root) / "MNIST" / "raw"
+    return all((raw / name).is_file() for name in MNIST_FILES)
+
+
+def _missing_message(folder: Path, reason: str) -> str:
+    return (
+        f"MNIST was not found in {folder / 'MNIST' / 'raw'} and {reason}.\n"
+        f"The data folder comes from the root argument, else the {ENV_VAR} environment "
+        f"variable, else {default_cache_dir()}.\n"
+        "To provide the data offline: on a machine with internet run\n"
+        "    python -c \"import lecturekit.data as d; d.mnist(root='mnist-data')\"\n"
+        "then copy the folder mnist-data (it holds MNIST/raw/) to this machine and set\n"
+        f"    export {ENV_VAR}=/path/to/mnist-data"
+    )
+
+
+def _servers_reachable(timeout: float = CONNECT_TIMEOUT_S) -> bool:
+    """Whether any of torchvision's MNIST mirrors accepts a connection within ``timeout``."""
+    for mirror in MIRRORS:
+        url = urlparse(mirror)
+        port = url.port or (443 if url.scheme == "https" else 80)
+        try:
+            with socket.create_connection((url.hostname, port), timeout=timeout):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def _download(folder: Path) -> None:
+    """Download MNIST into ``folder`` atomically: into a temporary folder, then moved."""
+    from torchvision.datasets import MNIST
+
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".mnist-download-", dir=folder))
+    try:
+        MNIST(str(staging), train=True, download=True)
+        raw = folder / "MNIST" / "raw"
+        raw.mkdir(parents=True, exist_ok=True)
+        for name in MNIST_FILES:
+            os.replace(staging / "MNIST" / "raw" / name, raw / name)
+    except Exception as error:
+        raise MNISTNotFoundError(_missing_message(folder, f"the download failed ({error})")) from error
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def mnist(
+    train: bool = True,
+    root: str | os.PathLike[str] | None = None,
+    download: bool = True,
+    transform: Any = None,
+) -> MNIST:
+    """The torchvision MNIST data set (lecture 6).
+
+    ``train`` picks the 60,000 training or the 10,000 test digits. When the files are absent
+    and ``download`` is true, they are fetched into the data folder; without a network this
+    fails within seconds with a :class:`MNISTNotFoundError` that says how to provide them.
+    ``transform`` is passed to torchvision (for example ``torchvision.transforms.ToTensor()``).
+    """
+    if not isinstance(train, bool):
+        raise TypeError(f"train must be True or False, got {train!r}")
+    if not isinstance(download, bool):
+        raise TypeError(f"download must be True or False, got {download!r}")
+    folder = data_dir(root)
+    if not mnist_present(folder):
+        if not download:
+            raise MNISTNotFoundError(_missing_message(folder, "download=False"))
+        if not _servers_reachable():
+            raise MNISTNotFoundError(
+                _missing_message(folder, "no MNIST download server could be reached (no network?)")
+            )
+        _download(folder)
+    from torchvision.datasets import MNIST
+
+    return MNIST(str(folder), train=train, download=False, transform=transform)
+
+
+@functools.lru_cache(maxsize=4)
+def _tensors(train: bool, folder: Path) -> tuple[torch.Tensor, torch.Tensor]:
+    import torch
+
+    dataset = mnist(train=train, root=folder, download=True)
+    images = dataset.data.unsqueeze(1).to(dtype=torch.float32).div_(255.0)
+    return images, dataset.targets.clone()
+
+
+def mnist_tensors(
+    train: bool = True,
+    root: str | os.PathLike[str] | None = None,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """A whole MNIST split in memory: images ``N x 1 x 28 x 28`` in [0, 1] and int64 labels.
+
+    Lecture 6's fast path for training on a CPU. The tensors are loaded once per process and
+    shared between calls, so treat them as read-only (``images.clone()`` before editing).
+    """
+    if not isinstance(train, bool):
+        raise TypeError(f"train must be True or False, got {train!r}")
+    return _tensors(train, data_dir(root).resolve())
+
+
+def device() -> torch.device:
+    """The device to train on: CUDA, else Apple MPS, else the CPU (lecture 0 and 6)."""
+    import torch
+
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def describe_device(dev: torch.device | None = None) -> str:
+    """One line for a slide saying which device is used and what it is."""
+    import torch
+
+    dev = device() if dev is None else torch.device(dev)
+    if dev.type == "cuda":
+        return f"CUDA GPU: {torch.cuda.get_device_name(dev)}"
+    if dev.type == "mps":
+        return "Apple GPU through Metal (MPS)"
+    if dev.type == "cpu":
+        return f"CPU with {torch.get_num_threads()} threads (no CUDA or Apple MPS GPU found)"
+    return f"{dev.type} device"

@@ -1,0 +1,142 @@
+"""Reading, writing and executing the lecture notebooks.
+
+The conventions every lecture follows live here, so that the authoring code, the
+``execute`` command and the structure tests agree: the kernelspec, the RISE settings, the
+slide types and the cell tags.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
+
+SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", "-")
+
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+# RISE settings shared by every lecture: a 16:9 canvas, slide numbers, scrolling for long
+# cells, and notebooks/rise.css for projector-sized code and outputs.
+RISE_METADATA = {
+    "theme": "simple",
+    "transition": "none",
+    "scroll": True,
+    "slideNumber": True,
+    "width": 1280,
+    "height": 720,
+    "enable_chalkboard": False,
+    "header": "",
+    "footer": "",
+}
+
+REMOVE_TAG = "remove-cell"
+IGNORE_OUTPUT_TAG = "nbval-ignore-output"
+SKIP_TAG = "nbval-skip"
+
+
+def notebook_paths(paths: Iterable[str | os.PathLike[str]] | None = None) -> list[Path]:
+    """The lecture notebooks, sorted; ``paths`` narrows the list (files must exist)."""
+    if paths is None:
+        return sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+    found = []
+    for item in paths:
+        path = Path(item)
+        if path.suffix != ".ipynb":
+            raise ValueError(f"expected a .ipynb notebook path, got {str(item)!r}")
+        if not path.is_file():
+            raise FileNotFoundError(f"notebook not found: {item}")
+        found.append(path)
+    return found
+
+
+def _cell_metadata(slide: str, tags: Sequence[str]) -> dict[str, Any]:
+    if slide not in SLIDE_TYPES:
+        raise ValueError(f"slide must be one of {SLIDE_TYPES}, got {slide!r}")
+    if isinstance(tags, str):
+        raise TypeError("tags must be a sequence of strings, not a single string")
+    metadata: dict[str, Any] = {"slideshow": {"slide_type": slide}}
+    if tags:
+        metadata["tags"] = list(tags)
+    return metadata
+
+
+def markdown(source: str, slide: str = "slide", tags: Sequence[str] = ()) -> Any:
+    """A markdown cell with its slide type (``slide``, ``subslide``, ``fragment``, ``-``, ...)."""
+    import nbformat
+
+    return nbformat.v4.new_markdown_cell(source.strip("\n"), metadata=_cell_metadata(slide, tags))
+
+
+def code(source: str, slide: str = "-", tags: Sequence[str] = ()) -> Any:
+    """A code cell with its slide type and nbval/handout tags."""
+    import nbformat
+
+    return nbformat.v4.new_code_cell(source.strip("\n"), metadata=_cell_metadata(slide, tags))
+
+
+def new_notebook(cells: Sequence[Any]) -> Any:
+    """A notebook with the collection's kernelspec and RISE settings."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(cells=list(cells))
+    notebook.metadata["kernelspec"] = dict(KERNELSPEC)
+    notebook.metadata["language_info"] = {"name": "python"}
+    notebook.metadata["rise"] = dict(RISE_METADATA)
+    return notebook
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file, so no half-written file remains."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def save(notebook: Any, path: str | os.PathLike[str]) -> None:
+    """Validate and write a notebook atomically."""
+    import nbformat
+
+    nbformat.validate(notebook)
+    write_atomic(path, nbformat.writes(notebook) + "\n")
+
+
+def execute(path: str | os.PathLike[str], timeout: int = 600) -> None:
+    """Run a notebook top to bottom in its own folder and save it with fresh outputs.
+
+    The file is only replaced when every cell ran, so a failing notebook keeps its old
+    outputs and the error is raised.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    path = Path(path)
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name=notebook.metadata.get("kernelspec", {}).get("name", "python3"),
+        resources={"metadata": {"path": str(path.parent.resolve())}},
+    )
+    client.execute()
+    save(notebook, path)
+
+
+def slide_count(notebook: Any) -> int:
+    """Number of slides reveal.js shows: cells of type ``slide`` or ``subslide``."""
+    return sum(
+        cell.get("metadata", {}).get("slideshow", {}).get("slide_type") in ("slide", "subslide")
+        and REMOVE_TAG not in cell.get("metadata", {}).get("tags", [])
+        for cell in notebook["cells"]
+    )

@@ -1,0 +1,115 @@
+"""Figures at slide-readable sizes.
+
+Introduced in lecture 1 and used by every lecture. Every helper returns the matplotlib
+``Figure`` it drew so that the notebook shows it and the tests can inspect its artists.
+Topic-specific figures (activation functions, losses, ...) live below the shared helpers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from lecturekit._checks import check_array
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+# Font sizes that stay readable on a projector and in a printed handout.
+SLIDE_RC = {
+    "font.size": 14,
+    "axes.titlesize": 16,
+    "axes.labelsize": 15,
+    "xtick.labelsize": 13,
+    "ytick.labelsize": 13,
+    "legend.fontsize": 13,
+    "figure.titlesize": 17,
+    "lines.linewidth": 2.5,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "figure.dpi": 100,
+    "savefig.bbox": "tight",
+}
+
+# Two-class colours used for data points and decision regions throughout the lectures.
+CLASS_COLORS = ("#d95f02", "#1b9e77")
+
+
+def use_slide_style() -> None:
+    """Apply the slide font sizes and line widths to every later matplotlib figure (lecture 1)."""
+    import matplotlib as mpl
+
+    mpl.rcParams.update(SLIDE_RC)
+
+
+def new_figure(ncols: int = 1, nrows: int = 1, *, width: float = 10.0,
+               height: float = 4.5, **kwargs: Any) -> tuple[Figure, Any]:
+    """A figure in slide style with ``nrows x ncols`` axes (lecture 1)."""
+    import matplotlib.pyplot as plt
+
+    use_slide_style()
+    return plt.subplots(nrows, ncols, figsize=(width, height), layout="constrained", **kwargs)
+
+
+def plot_decision_regions(ax: Axes, predict: Callable[[np.ndarray], np.ndarray], X: Any, y: Any,
+                          *, resolution: int = 200, margin: float = 0.5,
+                          title: str | None = None) -> Axes:
+    """Shade the plane by the class ``predict`` gives each point and scatter the data (lectures 1-3).
+
+    ``predict`` maps an ``(m, 2)`` array to ``m`` labels (0/1) or scores in [0, 1].
+    """
+    X = check_array("X", X, shape=(None, 2))
+    y = check_array("y", y, shape=(X.shape[0],))
+    if not callable(predict):
+        raise TypeError("predict must be a function from an (m, 2) array to m labels")
+    from matplotlib.colors import ListedColormap
+
+    lo = X.min(axis=0) - margin
+    hi = X.max(axis=0) + margin
+    xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    grid = np.column_stack([xx.ravel(), yy.ravel()])
+    zz = np.asarray(predict(grid), dtype=np.float64).reshape(xx.shape)
+    ax.contourf(xx, yy, zz, levels=[-np.inf, 0.5, np.inf], cmap=ListedColormap(CLASS_COLORS), alpha=0.25)
+    for label, color in enumerate(CLASS_COLORS):
+        mask = y == label
+        ax.scatter(X[mask, 0], X[mask, 1], s=30, color=color, edgecolor="k", linewidth=0.5,
+                   label=f"class {label}")
+    ax.set_xlim(lo[0], hi[0])
+    ax.set_ylim(lo[1], hi[1])
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def show_images(images: Any, titles: Sequence[str] | None = None, *, ncols: int = 8,
+                size: float = 1.4, cmap: str = "gray") -> Figure:
+    """A grid of grayscale images with optional titles (lectures 4-6).
+
+    ``images`` is an array or tensor of shape ``(n, h, w)`` or ``(n, 1, h, w)``.
+    """
+    array = np.asarray(images.detach().cpu() if hasattr(images, "detach") else images, dtype=np.float64)
+    if array.ndim == 4 and array.shape[1] == 1:
+        array = array[:, 0]
+    if array.ndim != 3 or array.shape[0] == 0:
+        raise ValueError(f"images must have shape (n, h, w) or (n, 1, h, w) with n > 0, got {array.shape}")
+    if titles is not None and len(titles) != array.shape[0]:
+        raise ValueError(f"titles must hold one string per image ({array.shape[0]}), got {len(titles)}")
+    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
+        raise ValueError(f"ncols must be a positive int, got {ncols!r}")
+    count = array.shape[0]
+    ncols = min(ncols, count)
+    nrows = -(-count // ncols)
+    height = (size + (0.3 if titles is not None else 0.0)) * nrows
+    fig, axes = new_figure(ncols, nrows, width=size * ncols, height=height, squeeze=False)
+    for index, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if index < count:
+            ax.imshow(array[index], cmap=cmap)
+            if titles is not None:
+                ax.set_title(titles[index], fontsize=12)
+    return fig

@@ -1,0 +1,92 @@
+"""Every lecture notebook follows the house rules: slide types, RISE metadata, a title
+slide, clean committed outputs, and no hard-coded GPU."""
+
+import re
+
+import nbformat
+import pytest
+
+from lecturekit import notebooks
+
+PATHS = notebooks.notebook_paths()
+LECTURES = [p for p in PATHS if re.match(r"0[1-9]-", p.name)]
+LOCAL_PATH = re.compile(r"(/(work|tmp|root|home|Users|private|var/folders)/\S+)|([A-Za-z]:\\\\Users\\\\)")
+CUDA = re.compile(r"""['"]cuda(:\d+)?['"]|\.cuda\(""")
+
+
+def _load(path):
+    return nbformat.read(path, as_version=4)
+
+
+def _output_text(output):
+    parts = [output.get("text", "")]
+    for mime, value in output.get("data", {}).items():
+        if mime.startswith("text/") or mime.endswith("json"):
+            parts.append(value if isinstance(value, str) else str(value))
+    return "".join(parts)
+
+
+def test_there_are_notebooks():
+    assert any(p.name.startswith("00-setup-check") for p in PATHS)
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
+def test_every_cell_has_a_slide_type(path):
+    for index, cell in enumerate(_load(path).cells):
+        slide_type = cell.metadata.get("slideshow", {}).get("slide_type")
+        assert slide_type in notebooks.SLIDE_TYPES, f"cell {index} has slide_type {slide_type!r}"
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
+def test_kernel_and_rise_metadata(path):
+    metadata = _load(path).metadata
+    assert metadata.get("kernelspec", {}).get("name") == "python3"
+    rise = metadata.get("rise", {})
+    assert rise.get("theme"), "rise.theme missing"
+    assert rise.get("scroll") is True
+    assert rise.get("slideNumber") is True
+    assert rise.get("width") and rise.get("height"), "rise needs a width and a height"
+    assert rise["width"] * 9 == rise["height"] * 16, "rise size must be 16:9"
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
+def test_title_slide_first(path):
+    first = _load(path).cells[0]
+    assert first.cell_type == "markdown"
+    assert first.metadata["slideshow"]["slide_type"] == "slide"
+    assert first.source.lstrip().startswith("# "), "the first cell must be a '# Title' slide"
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
+def test_outputs_are_committed_and_clean(path):
+    for index, cell in enumerate(_load(path).cells):
+        if cell.cell_type != "code":
+            continue
+        tags = cell.metadata.get("tags", [])
+        if notebooks.SKIP_TAG not in tags:
+            assert cell.execution_count is not None, f"cell {index} was saved without being run"
+        for output in cell.get("outputs", []):
+            assert output.output_type != "error", f"cell {index} was saved with an error"
+            found = LOCAL_PATH.search(_output_text(output))
+            assert not found, f"cell {index} output shows a local path: {found.group(0)}"
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
+def test_no_hard_coded_cuda_or_nbval_comments(path):
+    for index, cell in enumerate(_load(path).cells):
+        if cell.cell_type != "code":
+            continue
+        assert not CUDA.search(cell.source), f"cell {index} hard-codes 'cuda'; use lecturekit.data.device()"
+        assert not re.search(r"#\s*NBVAL_", cell.source), f"cell {index}: use an nbval tag, not a comment"
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=lambda p: p.name)
+def test_lectures_have_slides_and_questions(path):
+    notebook = _load(path)
+    assert notebooks.slide_count(notebook) >= 12
+    quizzes = sum(
+        "lecturekit-quiz" in output.get("data", {}).get("text/html", "")
+        for cell in notebook.cells if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+    )
+    assert quizzes >= 2, f"{path.name} has {quizzes} in-class questions, needs at least 2"
