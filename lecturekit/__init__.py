@@ -14,9 +14,12 @@ __version__ = "0.1.0"
 
 _SUBMODULES = (
     "backprop",
+    "cnn",
+    "convplots",
     "data",
     "diagrams",
     "figures",
+    "history",
     "kernels",
     "models",
     "notebooks",

@@ -1,0 +1,160 @@
+"""The anatomy of a convolutional network: the tensor shape after each layer, and a diagram (lecture 5).
+
+The shapes are never typed by hand: :func:`layer_shapes` runs a dummy input through the
+real torch model and records what comes out of every layer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from lecturekit._checks import check_positive_int
+
+if TYPE_CHECKING:
+    import torch
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+# Colour of each kind of layer in the diagram.
+LAYER_COLORS = {
+    "input": "#e0e0e0",
+    "conv": "#9ecae1",
+    "activation": "#fdd0a2",
+    "pool": "#a1d99b",
+    "flatten": "#d9d9d9",
+    "linear": "#cbc9e2",
+    "other": "#f0f0f0",
+}
+
+
+def _kind(module: Any) -> str:
+    from torch import nn
+
+    if isinstance(module, nn.Conv2d):
+        return "conv"
+    if isinstance(module, (nn.ReLU, nn.Sigmoid, nn.Tanh, nn.LeakyReLU, nn.GELU)):
+        return "activation"
+    if isinstance(module, (nn.MaxPool2d, nn.AvgPool2d, nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d)):
+        return "pool"
+    if isinstance(module, nn.Flatten):
+        return "flatten"
+    if isinstance(module, nn.Linear):
+        return "linear"
+    return "other"
+
+
+def describe_layer(module: Any) -> str:
+    """A short slide label for a torch layer, e.g. ``conv 3x3, 16`` or ``max-pool 2x2`` (lecture 5)."""
+    from torch import nn
+
+    def pair(value: Any) -> str:
+        a, b = (value, value) if isinstance(value, int) else tuple(value)
+        return f"{a}x{b}"
+
+    if isinstance(module, nn.Conv2d):
+        return f"conv {pair(module.kernel_size)}, {module.out_channels}"
+    if isinstance(module, nn.MaxPool2d):
+        return f"max-pool {pair(module.kernel_size)}"
+    if isinstance(module, nn.AvgPool2d):
+        return f"avg-pool {pair(module.kernel_size)}"
+    if isinstance(module, nn.Linear):
+        return f"linear {module.out_features}"
+    if isinstance(module, nn.Flatten):
+        return "flatten"
+    return type(module).__name__
+
+
+def layer_shapes(model: torch.nn.Module,
+                 input_shape: tuple[int, ...]) -> list[tuple[str, str, tuple[int, ...]]]:
+    """Run a zero input of ``input_shape`` (without the batch axis) through ``model`` (lecture 5).
+
+    Returns ``(label, kind, shape)`` for the input and then for every layer in the order
+    the layers ran, ``shape`` without the batch axis. Layers are the modules without
+    children; functions called inside ``forward`` (``F.relu``) do not show up.
+    """
+    import torch
+
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    if not isinstance(input_shape, tuple) or not input_shape:
+        raise TypeError(f"input_shape must be a non-empty tuple of ints, got {input_shape!r}")
+    for index, size in enumerate(input_shape):
+        check_positive_int(f"input_shape[{index}]", size)
+    records: list[tuple[str, str, tuple[int, ...]]] = [("input", "input", tuple(input_shape))]
+
+    def hook(module: Any, inputs: Any, output: Any) -> None:
+        records.append((describe_layer(module), _kind(module), tuple(output.shape[1:])))
+
+    leaves = [m for m in model.modules() if not list(m.children())]
+    handles = [m.register_forward_hook(hook) for m in leaves]
+    was_training = model.training
+    try:
+        model.eval()
+        parameter = next(model.parameters(), None)
+        device = parameter.device if parameter is not None else torch.device("cpu")
+        with torch.no_grad():
+            model(torch.zeros((1, *input_shape), device=device))
+    finally:
+        for handle in handles:
+            handle.remove()
+        model.train(was_training)
+    return records
+
+
+def _shape_text(shape: tuple[int, ...]) -> str:
+    return " x ".join(str(s) for s in shape)
+
+
+def draw_cnn(model: torch.nn.Module, input_shape: tuple[int, ...], *, ax: Axes | None = None,
+             title: str | None = None, per_row: int = 7) -> Figure:
+    """A diagram of a CNN: one box per layer with the tensor shape after it (lecture 5).
+
+    The shapes come from :func:`layer_shapes`, that is from running the model. Boxes are
+    coloured by kind (convolution, nonlinearity, pooling, flatten, fully connected) and
+    wrap onto a new row after ``per_row`` boxes.
+    """
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
+
+    from lecturekit.plotting import new_figure
+
+    per_row = check_positive_int("per_row", per_row)
+    records = layer_shapes(model, input_shape)
+    rows = -(-len(records) // per_row)
+    if ax is None:
+        fig, ax = new_figure(width=13.0, height=1.0 + 2.0 * rows)
+    else:
+        fig = ax.figure
+    width, height, gap_x, gap_y = 1.5, 1.1, 0.45, 0.9
+    centres = []
+    for index, (label, kind, shape) in enumerate(records):
+        row, col = divmod(index, per_row)
+        x = col * (width + gap_x)
+        y = -row * (height + gap_y)
+        ax.add_patch(FancyBboxPatch((x, y), width, height, boxstyle="round,pad=0.03,rounding_size=0.1",
+                                    facecolor=LAYER_COLORS[kind], edgecolor="#404040", linewidth=1.2))
+        ax.text(x + width / 2, y + height * 0.68, label, ha="center", va="center", fontsize=13,
+                fontweight="bold")
+        ax.text(x + width / 2, y + height * 0.3, _shape_text(shape), ha="center", va="center", fontsize=13)
+        centres.append((x, y))
+    for (x0, y0), (x1, y1) in zip(centres, centres[1:]):
+        if y0 == y1:
+            start, end = (x0 + width, y0 + height / 2), (x1, y1 + height / 2)
+        else:  # wrap round to the start of the next row: down, left, then down into the box
+            middle = y0 - gap_y / 2
+            ax.plot([x0 + width / 2, x0 + width / 2, x1 + width / 2], [y0, middle, middle],
+                    color="#404040", linewidth=1.2)
+            start, end = (x1 + width / 2, middle), (x1 + width / 2, y1 + height)
+        ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14, color="#404040",
+                                     linewidth=1.2, shrinkA=0, shrinkB=0))
+    ax.set_xlim(-0.2, per_row * (width + gap_x) - gap_x + 0.2)
+    ax.set_ylim(-(rows - 1) * (height + gap_y) - 0.3, height + 0.3)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    kinds = [k for k in LAYER_COLORS if k not in ("input", "other") and any(r[1] == k for r in records)]
+    names = {"conv": "convolution", "activation": "nonlinearity", "pool": "pooling",
+             "flatten": "flatten", "linear": "fully connected"}
+    ax.legend(handles=[Patch(facecolor=LAYER_COLORS[k], edgecolor="#404040", label=names[k]) for k in kinds],
+              loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=len(kinds), frameon=False, fontsize=13)
+    if title:
+        ax.set_title(title)
+    return fig

@@ -1,0 +1,27 @@
+"""lecturekit.history: the ILSVRC table is consistent and the chart highlights deep networks."""
+
+from lecturekit import history
+
+
+def test_table_is_consistent():
+    years = [entry.year for entry in history.ILSVRC_TOP5]
+    assert years == sorted(years)
+    for entry in history.ILSVRC_TOP5:
+        assert entry.source in history.SOURCES
+        assert 0 < entry.top5_error < 30
+        assert entry.deep == (entry.year >= 2012)
+    assert history.HUMAN_SOURCE in history.SOURCES
+    alexnet = next(e for e in history.ILSVRC_TOP5 if e.name == "AlexNet")
+    assert (alexnet.year, alexnet.top5_error) == (2012, 16.4)
+
+
+def test_chart_has_one_bar_per_entry_and_highlights_deep_ones():
+    fig = history.plot_ilsvrc()
+    ax = fig.axes[0]
+    bars = ax.patches
+    assert len(bars) == len(history.ILSVRC_TOP5)
+    for bar, entry in zip(bars, history.ILSVRC_TOP5):
+        assert bar.get_height() == entry.top5_error
+        expected = history.DEEP_COLOR if entry.deep else history.CLASSIC_COLOR
+        assert bar.get_facecolor()[:3] == tuple(int(expected[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    assert any(line.get_ydata()[0] == history.HUMAN_TOP5 for line in ax.get_lines())
