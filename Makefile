@@ -8,7 +8,6 @@ SHARED_DATA := $(abspath ../shared/data)
 ifneq ($(wildcard $(SHARED_DATA)/MNIST),)
 export LECTUREKIT_DATA ?= $(SHARED_DATA)
 endif
-export MPLBACKEND := Agg
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 NB ?=
 

@@ -1,5 +1,9 @@
-"""Shared pytest setup: headless matplotlib for the unit tests."""
+"""Shared pytest setup: headless matplotlib for the unit tests.
 
-import os
+The backend is chosen in this process only; an MPLBACKEND environment variable would also
+reach the notebook kernels that nbval starts and stop them from showing figures inline.
+"""
 
-os.environ.setdefault("MPLBACKEND", "Agg")
+import matplotlib
+
+matplotlib.use("Agg")
