@@ -1,0 +1,271 @@
+"""A small multilayer perceptron in numpy, with backpropagation written out (lecture 3).
+
+The notation follows Nielsen, *Neural Networks and Deep Learning*, chapter 2. A batch holds
+one sample per row, so for layer ``l`` (1 = first hidden layer, ``L`` = output layer)::
+
+    z^l     = a^(l-1) W^l.T + b^l,   a^l = sigma(z^l)      feedforward (a^0 = x)
+    delta^L = (a^L - y) * sigma'(z^L)                      BP1  output error
+    delta^l = (delta^(l+1) W^(l+1)) * sigma'(z^l)          BP2  backpropagate the error
+    dC/db^l = delta^l, averaged over the batch             BP3  bias gradient
+    dC/dW^l = delta^l.T a^(l-1) / n                        BP4  weight gradient
+
+for the loss ``C = 0.5 * mean over samples of sum((a^L - y)**2)``. Each equation is one short
+function below, so that the code can be read next to the slide. In the code the lists are
+0-based: ``weights[0]`` is ``W^1``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from lecturekit import activations
+from lecturekit._checks import check_array, check_positive_int, check_real
+from lecturekit.diagrams import check_sizes
+
+if TYPE_CHECKING:
+    import torch
+
+Gradients = tuple[list[np.ndarray], list[np.ndarray]]
+Activation = Callable[[np.ndarray], np.ndarray]
+
+
+# The activation functions and their derivatives come from lecture 1 (lecturekit.activations);
+# backpropagation needs a derivative that is not zero everywhere, so the step function is left out.
+ACTIVATIONS: dict[str, tuple[Activation, Activation]] = {
+    name: activations.ACTIVATIONS[name] for name in ("sigmoid", "tanh", "relu")
+}
+
+
+# --- the loss and the four backpropagation equations ----------------------------------------
+
+def mse_loss(a_out: np.ndarray, y: np.ndarray) -> float:
+    """C = 0.5 * mean over samples of sum((a^L - y)**2) (lecture 3)."""
+    return float(0.5 * np.mean(np.sum((a_out - y) ** 2, axis=1)))
+
+
+def output_error(a_out: np.ndarray, y: np.ndarray, z_out: np.ndarray, d_act: Activation) -> np.ndarray:
+    """BP1: delta^L = (a^L - y) * sigma'(z^L) (lecture 3)."""
+    return (a_out - y) * d_act(z_out)
+
+
+def backpropagate_error(delta_next: np.ndarray, w_next: np.ndarray, z: np.ndarray,
+                        d_act: Activation) -> np.ndarray:
+    """BP2: delta^l = (delta^(l+1) W^(l+1)) * sigma'(z^l) (lecture 3)."""
+    return (delta_next @ w_next) * d_act(z)
+
+
+def bias_gradient(delta: np.ndarray) -> np.ndarray:
+    """BP3: dC/db^l = delta^l, averaged over the batch (lecture 3)."""
+    return delta.mean(axis=0)
+
+
+def weight_gradient(delta: np.ndarray, a_prev: np.ndarray) -> np.ndarray:
+    """BP4: dC/dW^l = delta^l.T a^(l-1), averaged over the batch (lecture 3)."""
+    return delta.T @ a_prev / len(delta)
+
+
+# --- argument checks ------------------------------------------------------------------------
+
+def _check_activation(activation: Any) -> str:
+    if not isinstance(activation, str):
+        raise TypeError(f"activation must be a string, got {type(activation).__name__}")
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+    return activation
+
+
+def _check_gradients(name: str, grads: Any, params: list[np.ndarray]) -> list[np.ndarray]:
+    if not isinstance(grads, (list, tuple)) or len(grads) != len(params):
+        raise ValueError(f"{name} must be a list of {len(params)} arrays, one per layer")
+    return [check_array(f"{name}[{i}]", g, shape=p.shape) for i, (g, p) in enumerate(zip(grads, params))]
+
+
+# --- the network ----------------------------------------------------------------------------
+
+class MLP:
+    """A fully connected network trained by backpropagation (lecture 3).
+
+    ``sizes`` lists the units per layer, inputs first, e.g. ``[2, 4, 1]``. Every layer, the
+    output layer included, applies ``activation`` ("sigmoid", "tanh" or "relu"). Weights
+    start as Gaussian numbers scaled by 1/sqrt(inputs of the layer), biases at zero.
+    ``weights[l]`` has shape ``(sizes[l+1], sizes[l])`` and ``biases[l]`` shape ``(sizes[l+1],)``.
+    """
+
+    def __init__(self, sizes: Sequence[int], *, activation: str = "sigmoid", seed: int = 0) -> None:
+        self.sizes = check_sizes(sizes)
+        self.activation = _check_activation(activation)
+        self.seed = check_positive_int("seed", seed, minimum=0)
+        rng = np.random.default_rng(self.seed)
+        pairs = list(zip(self.sizes[:-1], self.sizes[1:]))
+        self.weights = [rng.standard_normal((n_out, n_in)) / np.sqrt(n_in) for n_in, n_out in pairs]
+        self.biases = [np.zeros(n_out) for _, n_out in pairs]
+
+    def __repr__(self) -> str:
+        return f"MLP({self.sizes}, activation={self.activation!r}, seed={self.seed})"
+
+    @property
+    def n_parameters(self) -> int:
+        """Number of weights and biases together."""
+        return sum(w.size + b.size for w, b in zip(self.weights, self.biases))
+
+    def _check_inputs(self, X: Any) -> np.ndarray:
+        X = check_array("X", X, shape=(None, self.sizes[0]))
+        if X.shape[0] == 0:
+            raise ValueError("X must hold at least one sample (one row)")
+        return X
+
+    def _check_batch(self, X: Any, Y: Any) -> tuple[np.ndarray, np.ndarray]:
+        X = self._check_inputs(X)
+        return X, check_array("Y", Y, shape=(X.shape[0], self.sizes[-1]))
+
+    def feedforward(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """z^l = a^(l-1) W^l.T + b^l and a^l = sigma(z^l), layer by layer; returns all z and all a."""
+        act, _ = ACTIVATIONS[self.activation]
+        zs, outputs = [], [self._check_inputs(X)]
+        for w, b in zip(self.weights, self.biases):
+            zs.append(outputs[-1] @ w.T + b)
+            outputs.append(act(zs[-1]))
+        return zs, outputs
+
+    def forward(self, X: np.ndarray) -> np.ndarray:
+        """The output activations a^L, shape ``(n, sizes[-1])``, for inputs of shape ``(n, sizes[0])``."""
+        return self.feedforward(X)[1][-1]
+
+    def loss(self, X: np.ndarray, Y: np.ndarray) -> float:
+        """The mean squared-error loss C on the batch ``(X, Y)``."""
+        X, Y = self._check_batch(X, Y)
+        return mse_loss(self.forward(X), Y)
+
+    def backward(self, X: np.ndarray, Y: np.ndarray) -> Gradients:
+        """Gradients (dC/dW, dC/db) of the loss on the batch: BP1, BP2 going back, BP3 and BP4."""
+        X, Y = self._check_batch(X, Y)
+        _, d_act = ACTIVATIONS[self.activation]
+        zs, outputs = self.feedforward(X)
+        deltas = [output_error(outputs[-1], Y, zs[-1], d_act)]
+        for layer in reversed(range(len(self.weights) - 1)):
+            deltas.insert(0, backpropagate_error(deltas[0], self.weights[layer + 1], zs[layer], d_act))
+        grad_w = [weight_gradient(delta, a_prev) for delta, a_prev in zip(deltas, outputs[:-1])]
+        grad_b = [bias_gradient(delta) for delta in deltas]
+        return grad_w, grad_b
+
+    def sgd_step(self, grad_w: list[np.ndarray], grad_b: list[np.ndarray], lr: float) -> None:
+        """One gradient-descent step in place: W <- W - lr dC/dW and b <- b - lr dC/db."""
+        lr = check_real("lr", lr, minimum=0.0, strict=True)
+        grad_w = _check_gradients("grad_w", grad_w, self.weights)
+        grad_b = _check_gradients("grad_b", grad_b, self.biases)
+        for w, b, gw, gb in zip(self.weights, self.biases, grad_w, grad_b):
+            w -= lr * gw
+            b -= lr * gb
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Class labels: output >= 0.5 for one output unit, else the index of the largest output."""
+        out = self.forward(X)
+        if out.shape[1] == 1:
+            return (out[:, 0] >= 0.5).astype(np.int64)
+        return out.argmax(axis=1).astype(np.int64)
+
+
+# --- training and checking ------------------------------------------------------------------
+
+def minibatches(n: int, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Shuffle the sample indices 0..n-1 and cut them into batches of ``batch_size`` (lecture 3)."""
+    n = check_positive_int("n", n)
+    batch_size = check_positive_int("batch_size", batch_size)
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    order = rng.permutation(n)
+    return [order[start:start + batch_size] for start in range(0, n, batch_size)]
+
+
+def train(model: MLP, X: np.ndarray, Y: np.ndarray, *, epochs: int, batch_size: int, lr: float,
+          seed: int = 0) -> list[float]:
+    """Minibatch SGD (lecture 3): every epoch shuffles the data, takes one step per batch, and
+    records the loss on the whole set. Returns the loss after each epoch."""
+    if not isinstance(model, MLP):
+        raise TypeError(f"model must be an MLP, got {type(model).__name__}")
+    X, Y = model._check_batch(X, Y)
+    epochs = check_positive_int("epochs", epochs)
+    check_positive_int("batch_size", batch_size)
+    check_real("lr", lr, minimum=0.0, strict=True)
+    rng = np.random.default_rng(check_positive_int("seed", seed, minimum=0))
+    history = []
+    for _ in range(epochs):
+        for batch in minibatches(len(X), batch_size, rng):
+            grad_w, grad_b = model.backward(X[batch], Y[batch])
+            model.sgd_step(grad_w, grad_b, lr)
+        history.append(model.loss(X, Y))
+    return history
+
+
+def numerical_gradient(model: MLP, X: np.ndarray, Y: np.ndarray, *, eps: float = 1e-6) -> Gradients:
+    """Centred finite differences (lecture 3): dC/dp ~ (C(p + eps) - C(p - eps)) / (2 eps) for
+    every weight and bias p, one at a time. Slow (two loss evaluations per parameter), but simple."""
+    if not isinstance(model, MLP):
+        raise TypeError(f"model must be an MLP, got {type(model).__name__}")
+    X, Y = model._check_batch(X, Y)
+    eps = check_real("eps", eps, minimum=0.0, strict=True)
+    return ([_numerical_partials(model, w, X, Y, eps) for w in model.weights],
+            [_numerical_partials(model, b, X, Y, eps) for b in model.biases])
+
+
+def _numerical_partials(model: MLP, param: np.ndarray, X: np.ndarray, Y: np.ndarray,
+                        eps: float) -> np.ndarray:
+    grad = np.zeros_like(param)
+    for index in np.ndindex(param.shape):
+        original = param[index]
+        param[index] = original + eps
+        plus = model.loss(X, Y)
+        param[index] = original - eps
+        minus = model.loss(X, Y)
+        param[index] = original
+        grad[index] = (plus - minus) / (2 * eps)
+    return grad
+
+
+def largest_difference(first: Gradients, second: Gradients) -> float:
+    """The largest absolute difference between two sets of gradients (dC/dW, dC/db) (lecture 3)."""
+    pairs = [(a, b) for part_a, part_b in zip(first, second, strict=True)
+             for a, b in zip(part_a, part_b, strict=True)]
+    for a, b in pairs:
+        if np.shape(a) != np.shape(b):
+            raise ValueError(f"gradients of different shapes cannot be compared: "
+                             f"{np.shape(a)} vs {np.shape(b)}")
+    return max(float(np.max(np.abs(np.asarray(a) - np.asarray(b)))) for a, b in pairs)
+
+
+# --- the same network in PyTorch --------------------------------------------------------------
+
+def to_torch(model: MLP) -> torch.nn.Sequential:
+    """The same network as a float64 ``torch.nn.Sequential`` on the CPU, starting from a copy of
+    the model's current weights and biases (lecture 3)."""
+    import torch
+    from torch import nn
+
+    if not isinstance(model, MLP):
+        raise TypeError(f"model must be an MLP, got {type(model).__name__}")
+    layer_type = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}[model.activation]
+    layers: list[nn.Module] = []
+    for w, b in zip(model.weights, model.biases):
+        linear = nn.Linear(w.shape[1], w.shape[0], dtype=torch.float64)
+        with torch.no_grad():
+            linear.weight.copy_(torch.from_numpy(w))
+            linear.bias.copy_(torch.from_numpy(b))
+        layers += [linear, layer_type()]
+    return nn.Sequential(*layers)
+
+
+def torch_gradients(model: MLP, X: np.ndarray, Y: np.ndarray) -> Gradients:
+    """The gradients of the same loss computed by ``torch.autograd`` in float64 (lecture 3)."""
+    import torch
+
+    X, Y = model._check_batch(X, Y)
+    net = to_torch(model)
+    out = net(torch.from_numpy(X))
+    loss = 0.5 * ((out - torch.from_numpy(Y)) ** 2).sum(dim=1).mean()
+    loss.backward()
+    linears = [layer for layer in net if isinstance(layer, torch.nn.Linear)]
+    return ([layer.weight.grad.numpy() for layer in linears],
+            [layer.bias.grad.numpy() for layer in linears])

@@ -1,0 +1,245 @@
+"""lecturekit.backprop: gradients agree with torch.autograd and finite differences, the
+shapes follow the public API, training solves a toy set, bad arguments raise clear errors."""
+
+import numpy as np
+import pytest
+import torch
+
+from lecturekit import backprop, toydata
+
+ARCHITECTURES = [[2, 3, 1], [3, 5, 4, 2], [4, 8, 8, 3], [1, 1]]
+ACTIVATIONS = ["sigmoid", "tanh", "relu"]
+
+
+def _model_and_batch(sizes, activation, batch, seed=0):
+    """A network with random (non-zero) biases and a random batch of inputs and targets."""
+    model = backprop.MLP(sizes, activation=activation, seed=seed)
+    rng = np.random.default_rng(seed + 100)
+    model.biases = [rng.normal(scale=0.5, size=b.shape) for b in model.biases]
+    X = rng.standard_normal((batch, sizes[0]))
+    Y = rng.uniform(size=(batch, sizes[-1]))
+    return model, X, Y
+
+
+def _torch_reference(model, X, Y):
+    """Independent of lecturekit.backprop.to_torch: functional autograd on float64 leaves."""
+    torch_act = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu}[model.activation]
+    ws = [torch.tensor(w, dtype=torch.float64, requires_grad=True) for w in model.weights]
+    bs = [torch.tensor(b, dtype=torch.float64, requires_grad=True) for b in model.biases]
+    a = torch.tensor(X, dtype=torch.float64)
+    for w, b in zip(ws, bs):
+        a = torch_act(a @ w.T + b)
+    loss = 0.5 * ((a - torch.tensor(Y, dtype=torch.float64)) ** 2).sum(dim=1).mean()
+    loss.backward()
+    return [w.grad.numpy() for w in ws], [b.grad.numpy() for b in bs]
+
+
+@pytest.mark.parametrize("sizes", ARCHITECTURES, ids=str)
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("batch", [1, 5, 32])
+def test_gradients_match_torch_autograd(sizes, activation, batch):
+    model, X, Y = _model_and_batch(sizes, activation, batch)
+    grads = model.backward(X, Y)
+    reference = _torch_reference(model, X, Y)
+    for mine, theirs in zip(grads[0] + grads[1], reference[0] + reference[1]):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-10, atol=1e-12)
+    assert backprop.largest_difference(grads, reference) < 1e-12
+
+
+@pytest.mark.parametrize("sizes", ARCHITECTURES[:3], ids=str)
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("batch", [1, 6])
+def test_gradients_match_finite_differences(sizes, activation, batch):
+    model, X, Y = _model_and_batch(sizes, activation, batch, seed=1)
+    grads = model.backward(X, Y)
+    assert backprop.largest_difference(grads, backprop.numerical_gradient(model, X, Y)) < 1e-8
+
+
+def test_torch_gradients_helper_agrees_with_reference():
+    model, X, Y = _model_and_batch([3, 5, 4, 2], "tanh", 7)
+    assert backprop.largest_difference(backprop.torch_gradients(model, X, Y),
+                                       _torch_reference(model, X, Y)) < 1e-14
+
+
+def test_one_neuron_by_hand():
+    # One sigmoid neuron with w = 0, b = 0: a = 0.5, C = 0.5 (0.5 - 1)^2 = 0.125,
+    # dC/db = (a - y) sigma'(0) = -0.5 * 0.25 and dC/dw = dC/db * x.
+    model = backprop.MLP([1, 1])
+    model.weights[0][:] = 0.0
+    X, Y = np.array([[2.0]]), np.array([[1.0]])
+    assert model.loss(X, Y) == pytest.approx(0.125)
+    (gw,), (gb,) = model.backward(X, Y)
+    assert gb.tolist() == [-0.125]
+    assert gw.tolist() == [[-0.25]]
+
+
+def test_numerical_gradient_restores_parameters():
+    model, X, Y = _model_and_batch([2, 3, 1], "sigmoid", 4)
+    before = [p.copy() for p in model.weights + model.biases]
+    backprop.numerical_gradient(model, X, Y)
+    for old, new in zip(before, model.weights + model.biases):
+        np.testing.assert_array_equal(old, new)
+
+
+def test_backprop_offers_the_differentiable_activations():
+    assert sorted(backprop.ACTIVATIONS) == sorted(ACTIVATIONS)
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_activation_derivatives(name):
+    function, derivative = backprop.ACTIVATIONS[name]
+    z = np.array([-3.0, -0.7, 0.4, 2.5])
+    h = 1e-6
+    np.testing.assert_allclose(derivative(z), (function(z + h) - function(z - h)) / (2 * h), atol=1e-8)
+
+
+def test_large_inputs_train_without_floating_point_warnings():
+    model = backprop.MLP([2, 3, 1], activation="sigmoid")
+    X, Y = np.array([[-800.0, 900.0], [0.0, 0.0]]), np.array([[1.0], [0.0]])
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        grads = model.backward(X, Y)
+    assert all(np.all(np.isfinite(g)) for g in grads[0] + grads[1])
+
+
+@pytest.mark.parametrize("sizes", ARCHITECTURES, ids=str)
+def test_shapes_follow_the_public_api(sizes):
+    model, X, Y = _model_and_batch(sizes, "sigmoid", 5)
+    assert len(model.weights) == len(model.biases) == len(sizes) - 1
+    for layer, (w, b) in enumerate(zip(model.weights, model.biases)):
+        assert w.shape == (sizes[layer + 1], sizes[layer]) and w.dtype == np.float64
+        assert b.shape == (sizes[layer + 1],) and b.dtype == np.float64
+    assert model.forward(X).shape == (5, sizes[-1])
+    grad_w, grad_b = model.backward(X, Y)
+    assert [g.shape for g in grad_w] == [w.shape for w in model.weights]
+    assert [g.shape for g in grad_b] == [b.shape for b in model.biases]
+    assert model.n_parameters == sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+def test_initialisation_is_deterministic_and_repr_is_stable():
+    first, second = backprop.MLP([2, 4, 1], seed=3), backprop.MLP([2, 4, 1], seed=3)
+    other = backprop.MLP([2, 4, 1])
+    for a, b in zip(first.weights, second.weights):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(first.weights[0], other.weights[0])
+    assert repr(first) == "MLP([2, 4, 1], activation='sigmoid', seed=3)"
+
+
+def test_predict_labels():
+    model = backprop.MLP([2, 3, 1])
+    X = np.random.default_rng(0).standard_normal((10, 2))
+    np.testing.assert_array_equal(model.predict(X), (model.forward(X)[:, 0] >= 0.5).astype(int))
+    wide = backprop.MLP([2, 3, 4], activation="tanh")
+    np.testing.assert_array_equal(wide.predict(X), wide.forward(X).argmax(axis=1))
+
+
+def test_sgd_step_moves_against_the_gradient():
+    model, X, Y = _model_and_batch([2, 5, 1], "tanh", 8)
+    before = model.loss(X, Y)
+    grad_w, grad_b = model.backward(X, Y)
+    old = model.weights[0].copy()
+    model.sgd_step(grad_w, grad_b, 0.01)
+    np.testing.assert_allclose(model.weights[0], old - 0.01 * grad_w[0])
+    assert model.loss(X, Y) < before
+
+
+def test_minibatches_cover_every_sample_once():
+    batches = backprop.minibatches(23, 5, np.random.default_rng(0))
+    assert [len(b) for b in batches] == [5, 5, 5, 5, 3]
+    assert sorted(np.concatenate(batches).tolist()) == list(range(23))
+
+
+def test_training_solves_spirals_and_a_linear_model_does_not():
+    X, y = toydata.spirals(200, seed=0)
+    Y = y[:, None].astype(float)
+    model = backprop.MLP([2, 32, 32, 1], seed=0)
+    history = backprop.train(model, X, Y, epochs=600, batch_size=10, lr=2.0, seed=0)
+    assert len(history) == 600 and history[-1] < history[0]
+    assert np.mean(model.predict(X) == y) >= 0.95
+    linear = backprop.MLP([2, 1], seed=0)
+    backprop.train(linear, X, Y, epochs=100, batch_size=10, lr=2.0, seed=0)
+    assert np.mean(linear.predict(X) == y) < 0.8
+
+
+def test_training_is_deterministic():
+    X, y = toydata.moons(60, seed=0)
+    Y = y[:, None].astype(float)
+    runs = []
+    for _ in range(2):
+        model = backprop.MLP([2, 4, 1], seed=1)
+        runs.append(backprop.train(model, X, Y, epochs=5, batch_size=7, lr=1.0, seed=2))
+    assert runs[0] == runs[1]
+
+
+def test_to_torch_computes_the_same_outputs():
+    model, X, _ = _model_and_batch([3, 5, 4, 2], "relu", 6)
+    net = backprop.to_torch(model)
+    np.testing.assert_allclose(net(torch.from_numpy(X)).detach().numpy(), model.forward(X), rtol=1e-12)
+
+
+@pytest.mark.parametrize("sizes, error, message", [
+    ([2], ValueError, "between 2 and"),
+    ([2, 0, 1], ValueError, r"sizes\[1\] must be >= 1"),
+    ([2, -3], ValueError, r"sizes\[1\] must be >= 1"),
+    ([2, 2.5], TypeError, r"sizes\[1\] must be an int"),
+    ("21", TypeError, "sizes must be a list"),
+    (3, TypeError, "sizes must be a list"),
+])
+def test_bad_sizes(sizes, error, message):
+    with pytest.raises(error, match=message):
+        backprop.MLP(sizes)
+
+
+def test_bad_activation_and_seed():
+    with pytest.raises(ValueError, match="activation must be one of"):
+        backprop.MLP([2, 1], activation="softmax")
+    with pytest.raises(TypeError, match="activation must be a string"):
+        backprop.MLP([2, 1], activation=None)
+    with pytest.raises(TypeError, match="seed must be an int"):
+        backprop.MLP([2, 1], seed="zero")
+
+
+def test_bad_inputs_and_targets():
+    model = backprop.MLP([2, 3, 1])
+    X = np.zeros((4, 2))
+    with pytest.raises(ValueError, match=r"X must have shape \(n, 2\)"):
+        model.forward(np.zeros((4, 3)))
+    with pytest.raises(ValueError, match="X must be 2-D"):
+        model.forward(np.zeros(2))
+    with pytest.raises(ValueError, match="X must contain only finite"):
+        model.forward(np.array([[0.0, np.nan]]))
+    with pytest.raises(ValueError, match="at least one sample"):
+        model.forward(np.zeros((0, 2)))
+    with pytest.raises(TypeError, match="X must be a numeric array"):
+        model.forward("inputs")
+    with pytest.raises(ValueError, match=r"Y must have shape \(4, 1\)"):
+        model.backward(X, np.zeros((3, 1)))
+    with pytest.raises(ValueError, match="Y must contain only finite"):
+        model.backward(X, np.full((4, 1), np.inf))
+    with pytest.raises(ValueError, match="Y must be 2-D"):
+        model.loss(X, np.zeros(4))
+
+
+def test_bad_training_arguments():
+    model = backprop.MLP([2, 3, 1])
+    X, Y = np.zeros((4, 2)), np.zeros((4, 1))
+    grad_w, grad_b = model.backward(X, Y)
+    with pytest.raises(ValueError, match="lr must be > 0"):
+        model.sgd_step(grad_w, grad_b, 0.0)
+    with pytest.raises(ValueError, match="grad_w must be a list of 2 arrays"):
+        model.sgd_step(grad_w[:1], grad_b, 0.1)
+    with pytest.raises(ValueError, match=r"grad_b\[0\] must have shape"):
+        model.sgd_step(grad_w, [np.zeros(2), grad_b[1]], 0.1)
+    with pytest.raises(ValueError, match="epochs must be >= 1"):
+        backprop.train(model, X, Y, epochs=0, batch_size=2, lr=0.1)
+    with pytest.raises(ValueError, match="batch_size must be >= 1"):
+        backprop.train(model, X, Y, epochs=1, batch_size=0, lr=0.1)
+    with pytest.raises(ValueError, match="lr must be > 0"):
+        backprop.train(model, X, Y, epochs=1, batch_size=2, lr=-1.0)
+    with pytest.raises(TypeError, match="model must be an MLP"):
+        backprop.train("net", X, Y, epochs=1, batch_size=2, lr=0.1)
+    with pytest.raises(ValueError, match="eps must be > 0"):
+        backprop.numerical_gradient(model, X, Y, eps=0.0)
+    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
+        backprop.minibatches(4, 2, rng=0)
+    with pytest.raises(ValueError, match="different shapes"):
+        backprop.largest_difference(([np.zeros(2)], []), ([np.zeros(3)], []))
