@@ -13,6 +13,7 @@ from types import ModuleType
 __version__ = "0.1.0"
 
 _SUBMODULES = (
+    "activations",
     "backprop",
     "cnn",
     "convplots",
@@ -21,12 +22,15 @@ _SUBMODULES = (
     "figures",
     "history",
     "kernels",
+    "losses",
     "models",
     "notebooks",
     "perceptron",
     "plotting",
     "quiz",
     "setupcheck",
+    "sgd",
+    "shallow",
     "toydata",
     "training",
 )

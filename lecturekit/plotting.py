@@ -65,14 +65,14 @@ def plot_decision_regions(ax: Axes, predict: Callable[[np.ndarray], np.ndarray],
     y = check_array("y", y, shape=(X.shape[0],))
     if not callable(predict):
         raise TypeError("predict must be a function from an (m, 2) array to m labels")
-    from matplotlib.colors import ListedColormap
-
     lo = X.min(axis=0) - margin
     hi = X.max(axis=0) + margin
     xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
     grid = np.column_stack([xx.ravel(), yy.ravel()])
     zz = np.asarray(predict(grid), dtype=np.float64).reshape(xx.shape)
-    ax.contourf(xx, yy, zz, levels=[-np.inf, 0.5, np.inf], cmap=ListedColormap(CLASS_COLORS), alpha=0.25)
+    # finite outer levels: infinite ones make matplotlib's colour normalisation warn
+    levels = [min(float(zz.min()), 0.0) - 1.0, 0.5, max(float(zz.max()), 1.0) + 1.0]
+    ax.contourf(xx, yy, zz, levels=levels, colors=list(CLASS_COLORS), alpha=0.25)
     for label, color in enumerate(CLASS_COLORS):
         mask = y == label
         ax.scatter(X[mask, 0], X[mask, 1], s=30, color=color, edgecolor="k", linewidth=0.5,
@@ -112,4 +112,33 @@ def show_images(images: Any, titles: Sequence[str] | None = None, *, ncols: int 
             ax.imshow(array[index], cmap=cmap)
             if titles is not None:
                 ax.set_title(titles[index], fontsize=12)
+    return fig
+
+
+def plot_activations(names: Sequence[str] = ("step", "sigmoid", "tanh", "relu"), *,
+                     z_range: tuple[float, float] = (-4.0, 4.0)) -> Figure:
+    """Activation functions (left) and their derivatives (right) at slide size (lecture 1)."""
+    from lecturekit import activations
+
+    if isinstance(names, str) or not isinstance(names, Sequence) or not names:
+        raise TypeError("names must be a non-empty list of activation names")
+    pairs = [(name, *activations.get(name)) for name in names]
+    low, high = (check_array("z_range", z_range, shape=(2,)))
+    if not low < high:
+        raise ValueError(f"z_range must be (low, high) with low < high, got {tuple(z_range)}")
+    z = np.linspace(low, high, 801)
+    fig, (left, right) = new_figure(2, width=12.0, height=4.8)
+    for name, function, derivative in pairs:
+        style = "--" if name == "relu" else "-"  # ReLU overlaps the step for z < 0
+        left.plot(z, function(z), style, label=name)
+        right.plot(z, derivative(z), style, label=name)
+    left.set_title("activation $\\sigma(z)$")
+    right.set_title("derivative $\\sigma'(z)$")
+    for ax in (left, right):
+        ax.set_xlabel("$z$")
+        ax.axhline(0.0, color="k", linewidth=0.8)
+        ax.axvline(0.0, color="k", linewidth=0.8)
+    left.set_ylim(-1.3, 2.3)
+    right.set_ylim(-0.1, 1.2)
+    left.legend(loc="upper left")
     return fig

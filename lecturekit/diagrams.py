@@ -1,0 +1,126 @@
+"""Diagrams of fully connected networks, drawn with matplotlib (lecture 2).
+
+``draw_network([2, 4, 4, 2])`` draws every network diagram of the collection: one column
+of nodes per layer, an edge from every node to every node of the next layer, and a label
+under each column (input, hidden, output) with its size. A layer with more than
+``MAX_DRAWN`` units is drawn with its first and last few nodes and a vertical ellipsis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from lecturekit._checks import check_positive_int
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+MAX_DRAWN = 10  # layers larger than this are drawn abbreviated
+MAX_UNITS = 100_000  # largest layer size accepted
+MAX_LAYERS = 12  # most layers (input and output included) accepted
+
+NODE_RADIUS = 0.28
+LAYER_COLORS = {"input": "#9ecae1", "hidden": "#d9d9d9", "output": "#fdae6b"}
+
+
+def check_sizes(sizes: Sequence[int]) -> list[int]:
+    """``sizes`` must be a list of 2 to ``MAX_LAYERS`` positive ints up to ``MAX_UNITS`` (lecture 2)."""
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
+        raise TypeError(f"sizes must be a list of layer sizes such as [2, 4, 1], got {type(sizes).__name__}")
+    if not 2 <= len(sizes) <= MAX_LAYERS:
+        raise ValueError(f"sizes must list between 2 and {MAX_LAYERS} layers (input and output included), "
+                         f"got {len(sizes)}")
+    checked = [check_positive_int(f"sizes[{i}]", size) for i, size in enumerate(sizes)]
+    for i, size in enumerate(checked):
+        if size > MAX_UNITS:
+            raise ValueError(f"sizes[{i}] must be at most {MAX_UNITS:,} units, got {size:,}")
+    return checked
+
+
+def parameter_count(sizes: Sequence[int]) -> int:
+    """Number of weights and biases of a fully connected network with these layer sizes (lecture 2)."""
+    sizes = check_sizes(sizes)
+    return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+
+
+def default_labels(sizes: Sequence[int]) -> list[str]:
+    """``["input", "hidden 1", ..., "output"]`` for a network with these sizes (lecture 2)."""
+    sizes = check_sizes(sizes)
+    hidden = len(sizes) - 2
+    names = [f"hidden {i}" if hidden > 1 else "hidden" for i in range(1, hidden + 1)]
+    return ["input", *names, "output"]
+
+
+def _drawn_rows(size: int) -> tuple[list[float], bool]:
+    """Vertical positions of the nodes drawn for a layer, and whether it is abbreviated."""
+    if size <= MAX_DRAWN:
+        return [(size - 1) / 2 - i for i in range(size)], False
+    half = MAX_DRAWN // 2 - 1  # nodes drawn at each end; one slot each side of the ellipsis
+    top = [MAX_DRAWN / 2 - i for i in range(half)]
+    return top + [-y for y in reversed(top)], True
+
+
+def draw_network(sizes: Sequence[int], *, labels: Sequence[str] | None = None, ax: Axes | None = None,
+                 title: str | None = None) -> Figure:
+    """Draw a fully connected network with the given layer sizes and return the figure (lecture 2).
+
+    ``labels`` names the layers (default input, hidden ..., output); each label is shown
+    under its column together with the layer size. With ``ax`` the diagram is drawn there.
+    Raises ``TypeError``/``ValueError`` for sizes that are not 2 to 12 positive ints up to
+    100,000, or labels that do not match the layers.
+    """
+    sizes = check_sizes(sizes)
+    if labels is None:
+        labels = default_labels(sizes)
+    elif isinstance(labels, str) or not isinstance(labels, Sequence):
+        raise TypeError("labels must be a list of strings, one per layer")
+    elif len(labels) != len(sizes) or not all(isinstance(label, str) for label in labels):
+        raise ValueError(f"labels must hold one string per layer ({len(sizes)}), got {list(labels)!r}")
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a string, got {type(title).__name__}")
+
+    from matplotlib.collections import LineCollection
+    from matplotlib.patches import Circle
+
+    from lecturekit import plotting
+
+    if ax is None:
+        tallest = max(len(_drawn_rows(size)[0]) for size in sizes)
+        _, ax = plotting.new_figure(width=max(5.0, 2.2 * len(sizes)), height=max(3.5, 0.62 * tallest + 1.6))
+    columns = [_drawn_rows(size) for size in sizes]
+    x_gap = 2.0
+    segments = []
+    for layer in range(len(sizes) - 1):
+        for y_from in columns[layer][0]:
+            for y_to in columns[layer + 1][0]:
+                segments.append([(layer * x_gap, y_from), ((layer + 1) * x_gap, y_to)])
+    ax.add_collection(LineCollection(segments, colors="#7f7f7f", linewidths=0.8, alpha=0.7, zorder=1,
+                                     gid="edges"))
+    bottom = min(min(rows) for rows, _ in columns)
+    top = max(max(rows) for rows, _ in columns)
+    for layer, ((rows, abbreviated), size, label) in enumerate(zip(columns, sizes, labels)):
+        kind = "input" if layer == 0 else "output" if layer == len(sizes) - 1 else "hidden"
+        x = layer * x_gap
+        for y in rows:
+            ax.add_patch(Circle((x, y), NODE_RADIUS, facecolor=LAYER_COLORS[kind], edgecolor="k",
+                                linewidth=1.2, zorder=2, gid=f"node-{layer}"))
+        if abbreviated:
+            ax.text(x, 0.0, "\u22ee", ha="center", va="center", fontsize=20, zorder=3)
+        ax.text(x, bottom - 0.75, f"{label}\n({size:,})", ha="center", va="top", fontsize=14)
+    ax.set_xlim(-0.8, (len(sizes) - 1) * x_gap + 0.8)
+    ax.set_ylim(bottom - 1.9, top + 0.7)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    if title:
+        ax.set_title(title)
+    return ax.figure
+
+
+def node_count(figure: Figure) -> int:
+    """Number of nodes drawn by :func:`draw_network` in ``figure`` (lecture 2)."""
+    return sum(
+        1 for ax in figure.axes for patch in ax.patches
+        if (patch.get_gid() or "").startswith("node-")
+    )

@@ -1,0 +1,204 @@
+"""The perceptron and its learning rule (lecture 1).
+
+A perceptron computes ``z = w . x + b`` and outputs the step of ``z``: 1 if ``z >= 0``,
+else 0. The learning rule visits the training points one by one and, after each mistake,
+moves the weights towards the point's side: ``w += eta * (y - y_hat) * x`` and
+``b += eta * (y - y_hat)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from lecturekit._checks import check_array, check_positive_int, check_real
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+
+def _check_data(X: Any, y: Any | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    X = check_array("X", X, ndim=2)
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(f"X must hold at least one sample and one feature, got shape {X.shape}")
+    if y is None:
+        return X, None
+    labels = check_array("y", y, shape=(X.shape[0],))
+    if not np.all((labels == 0) | (labels == 1)):
+        raise ValueError("y must hold class labels 0 and 1 only")
+    return X, labels.astype(np.int64)
+
+
+def perceptron_update(weights: np.ndarray, bias: float, x: np.ndarray, y: int,
+                      learning_rate: float = 1.0) -> tuple[np.ndarray, float]:
+    """One step of the perceptron rule for one sample ``(x, y)`` (lecture 1).
+
+    Returns the new ``(weights, bias)``; they change only when the prediction is wrong.
+    """
+    prediction = 1 if weights @ x + bias >= 0 else 0
+    error = y - prediction  # +1, 0 or -1
+    return weights + learning_rate * error * x, bias + learning_rate * error
+
+
+@dataclass(frozen=True)
+class EpochRecord:
+    """The state of a perceptron at the end of one training epoch (lecture 1)."""
+
+    epoch: int
+    weights: np.ndarray
+    bias: float
+    mistakes: int
+    accuracy: float
+
+    def __repr__(self) -> str:
+        weights = ", ".join(f"{w:.3g}" for w in self.weights)
+        return (f"EpochRecord(epoch={self.epoch}, weights=[{weights}], bias={self.bias:.3g}, "
+                f"mistakes={self.mistakes}, accuracy={self.accuracy:.2%})")
+
+
+class Perceptron:
+    """A single step-function neuron trained with the perceptron rule (lecture 1).
+
+    Labels are 0 and 1. The weights start at zero; each epoch visits the samples in a new
+    random order (``shuffle=True``, drawn from ``seed``) or in the given order, so training
+    is deterministic. After :meth:`fit`, ``history`` holds one
+    :class:`EpochRecord` per epoch (the boundary, the mistakes made during the epoch and
+    the training accuracy at its end).
+    """
+
+    def __init__(self, learning_rate: float = 1.0, *, shuffle: bool = True, seed: int = 0) -> None:
+        self.learning_rate = check_real("learning_rate", learning_rate, minimum=0.0, strict=True)
+        if not isinstance(shuffle, bool):
+            raise TypeError(f"shuffle must be True or False, got {type(shuffle).__name__}")
+        self.shuffle = shuffle
+        self.seed = check_positive_int("seed", seed, minimum=0)
+        self.weights: np.ndarray | None = None
+        self.bias = 0.0
+        self.history: list[EpochRecord] = []
+
+    def __repr__(self) -> str:
+        if self.weights is None:
+            return f"Perceptron(learning_rate={self.learning_rate:g}, shuffle={self.shuffle}, not fitted)"
+        weights = ", ".join(f"{w:.3g}" for w in self.weights)
+        return (f"Perceptron(learning_rate={self.learning_rate:g}, weights=[{weights}], "
+                f"bias={self.bias:.3g}, epochs={len(self.history)})")
+
+    def fit(self, X: Any, y: Any, epochs: int = 20, *, stop_when_converged: bool = True) -> Perceptron:
+        """Train on ``X`` of shape ``(n, d)`` and labels ``y`` in {0, 1} for up to ``epochs`` passes.
+
+        With ``stop_when_converged`` training stops after the first epoch without a mistake.
+        Returns the perceptron itself (lecture 1).
+        """
+        X, y = _check_data(X, y)
+        epochs = check_positive_int("epochs", epochs)
+        self.weights = np.zeros(X.shape[1])
+        self.bias = 0.0
+        self.history = []
+        rng = np.random.default_rng(self.seed)
+        for epoch in range(1, epochs + 1):
+            mistakes = 0
+            order = rng.permutation(len(y)) if self.shuffle else np.arange(len(y))
+            for x_i, y_i in zip(X[order], y[order]):
+                new_weights, new_bias = perceptron_update(self.weights, self.bias, x_i, int(y_i),
+                                                          self.learning_rate)
+                mistakes += int(new_bias != self.bias)  # the bias moves exactly after a mistake
+                self.weights, self.bias = new_weights, float(new_bias)
+            accuracy = float(np.mean(self.predict(X) == y))
+            self.history.append(EpochRecord(epoch, self.weights.copy(), self.bias, mistakes, accuracy))
+            if stop_when_converged and mistakes == 0:
+                break
+        return self
+
+    @property
+    def converged(self) -> bool:
+        """Whether the last epoch of :meth:`fit` made no mistake (lecture 1)."""
+        return bool(self.history) and self.history[-1].mistakes == 0
+
+    @property
+    def best_accuracy(self) -> float:
+        """The highest training accuracy reached at the end of any epoch (lecture 1)."""
+        if not self.history:
+            raise RuntimeError("the perceptron is not fitted yet; call fit(X, y) first")
+        return max(record.accuracy for record in self.history)
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """The weighted sums ``z = X @ w + b`` for each row of ``X`` (lecture 1)."""
+        if self.weights is None:
+            raise RuntimeError("the perceptron is not fitted yet; call fit(X, y) first")
+        X, _ = _check_data(X)
+        if X.shape[1] != self.weights.shape[0]:
+            raise ValueError(f"X must have {self.weights.shape[0]} features, got {X.shape[1]}")
+        return X @ self.weights + self.bias
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Class labels (0 or 1, int64) for each row of ``X`` (lecture 1)."""
+        return (self.decision_function(X) >= 0).astype(np.int64)
+
+
+def linear_predictor(weights: Any, bias: float) -> Callable[[np.ndarray], np.ndarray]:
+    """A function mapping an ``(m, d)`` array to step-neuron labels for fixed weights (lecture 1)."""
+    weights = check_array("weights", weights, ndim=1)
+    bias = check_real("bias", bias)
+
+    def predict(X: np.ndarray) -> np.ndarray:
+        return (np.asarray(X) @ weights + bias >= 0).astype(np.int64)
+
+    return predict
+
+
+def plot_boundary(weights: Any, bias: float, X: Any, y: Any, *, ax: Axes | None = None,
+                  title: str | None = None) -> Figure:
+    """The regions and boundary line of a 2-input step neuron over the data (lecture 1).
+
+    The title (unless given) states the weights, the bias and the accuracy on ``(X, y)``.
+    """
+    from lecturekit import plotting
+
+    X, y = _check_data(X, y)
+    if X.shape[1] != 2:
+        raise ValueError(f"X must have 2 features to be drawn in the plane, got {X.shape[1]}")
+    predict = linear_predictor(weights, bias)
+    w = check_array("weights", weights, shape=(2,))
+    if ax is None:
+        fig, ax = plotting.new_figure(width=5.5, height=5.0)
+    if title is None:
+        accuracy = float(np.mean(predict(X) == y))
+        title = f"w = ({w[0]:.2g}, {w[1]:.2g}), b = {float(bias):.2g}: {accuracy:.0%}"
+    plotting.plot_decision_regions(ax, predict, X, y, title=title)
+    x_low, x_high = ax.get_xlim()
+    if abs(w[1]) > 1e-12:
+        xs = np.array([x_low, x_high])
+        ax.plot(xs, -(w[0] * xs + bias) / w[1], color="k", linewidth=2)
+    elif abs(w[0]) > 1e-12:
+        ax.axvline(-bias / w[0], color="k", linewidth=2)
+    ax.set_xlim(x_low, x_high)
+    return ax.figure
+
+
+def plot_epochs(model: Perceptron, X: Any, y: Any, *, ncols: int = 4, max_panels: int = 8) -> Figure:
+    """One panel per epoch of ``model.history`` with that epoch's boundary (lecture 1)."""
+    from lecturekit import plotting
+
+    if not isinstance(model, Perceptron):
+        raise TypeError(f"model must be a Perceptron, got {type(model).__name__}")
+    if not model.history:
+        raise RuntimeError("the perceptron is not fitted yet; call fit(X, y) first")
+    ncols = check_positive_int("ncols", ncols)
+    max_panels = check_positive_int("max_panels", max_panels)
+    records = model.history[:max_panels]
+    ncols = min(ncols, len(records))
+    nrows = -(-len(records) // ncols)
+    fig, axes = plotting.new_figure(ncols, nrows, width=3.6 * ncols, height=3.5 * nrows,
+                                    squeeze=False, sharex=True, sharey=True)
+    for ax, record in zip(axes.flat, records):
+        plot_boundary(record.weights, record.bias, X, y, ax=ax,
+                      title=f"epoch {record.epoch}: {record.accuracy:.0%}")
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+    for ax in list(axes.flat)[len(records):]:
+        ax.axis("off")
+    return fig

@@ -1,0 +1,136 @@
+"""lecturekit.perceptron: the rule converges on separable data, never on XOR; clear errors."""
+
+import matplotlib
+import numpy as np
+import pytest
+
+from lecturekit import perceptron, toydata
+
+matplotlib.use("Agg")
+
+
+def _blobs():
+    X, y = toydata.separable_blobs(60, gap=0.5, seed=0)
+    return X + np.array([1.5, 0.5]), y  # off the origin, so the bias has to be learned
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("shuffle", [True, False])
+def test_converges_on_separable_data(seed, shuffle):
+    X, y = toydata.separable_blobs(80, gap=0.4, seed=seed)
+    model = perceptron.Perceptron(shuffle=shuffle, seed=seed).fit(X + 1.0, y, epochs=100)
+    assert model.converged
+    assert np.array_equal(model.predict(X + 1.0), y)
+    assert model.history[-1].accuracy == 1.0
+    assert model.history[-1].mistakes == 0
+
+
+def test_never_separates_xor():
+    X, y = toydata.xor()
+    for seed in range(5):
+        model = perceptron.Perceptron(seed=seed).fit(X, y, epochs=200)
+        assert not model.converged
+        assert len(model.history) == 200
+        assert model.best_accuracy <= 0.75
+        assert all(record.mistakes > 0 for record in model.history)
+
+
+def test_history_records_each_epoch():
+    X, y = _blobs()
+    model = perceptron.Perceptron().fit(X, y, epochs=50)
+    assert [r.epoch for r in model.history] == list(range(1, len(model.history) + 1))
+    last = model.history[-1]
+    np.testing.assert_array_equal(last.weights, model.weights)
+    assert last.bias == model.bias
+    assert last.bias != 0.0
+
+
+def test_keeps_training_without_early_stop():
+    X, y = _blobs()
+    model = perceptron.Perceptron().fit(X, y, epochs=12, stop_when_converged=False)
+    assert len(model.history) == 12 and model.converged
+
+
+def test_deterministic_and_repr():
+    X, y = _blobs()
+    a = perceptron.Perceptron().fit(X, y)
+    b = perceptron.Perceptron().fit(X, y)
+    np.testing.assert_array_equal(a.weights, b.weights)
+    assert repr(a) == repr(b)
+    assert "0x" not in repr(a) and repr(a).startswith("Perceptron(")
+    assert "not fitted" in repr(perceptron.Perceptron())
+    assert "accuracy=" in repr(a.history[0])
+
+
+def test_update_rule():
+    weights, bias = perceptron.perceptron_update(np.array([0.5, -1.0]), 0.0, np.array([1.0, 2.0]), 1, 0.5)
+    np.testing.assert_allclose(weights, [1.0, 0.0])
+    assert bias == 0.5
+    same = perceptron.perceptron_update(np.array([1.0, 1.0]), 0.0, np.array([1.0, 2.0]), 1)
+    np.testing.assert_array_equal(same[0], [1.0, 1.0])
+    assert same[1] == 0.0
+
+
+def test_predict_labels_and_decision_function():
+    X, y = _blobs()
+    model = perceptron.Perceptron().fit(X, y)
+    labels = model.predict(X)
+    assert labels.dtype == np.int64 and set(np.unique(labels)) <= {0, 1}
+    np.testing.assert_array_equal(labels, (model.decision_function(X) >= 0).astype(int))
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "kwargs", "error"),
+    [
+        (np.zeros((4, 2)), [0, 1, 2, 1], {}, ValueError),
+        (np.zeros((4, 2)), [0, 1, 1], {}, ValueError),
+        (np.zeros(4), [0, 1, 1, 0], {}, ValueError),
+        ([[0.0, np.nan], [1.0, 1.0]], [0, 1], {}, ValueError),
+        (np.zeros((4, 2)), [0, 1, 1, 0], {"epochs": 0}, ValueError),
+        (np.zeros((4, 2)), [0, 1, 1, 0], {"epochs": 2.5}, TypeError),
+        ("abc", [0, 1, 1, 0], {}, TypeError),
+    ],
+)
+def test_bad_fit_arguments(X, y, kwargs, error):
+    with pytest.raises(error):
+        perceptron.Perceptron().fit(X, y, **kwargs)
+
+
+def test_bad_constructor_and_unfitted_use():
+    with pytest.raises(ValueError, match="learning_rate"):
+        perceptron.Perceptron(learning_rate=0.0)
+    with pytest.raises(TypeError, match="shuffle"):
+        perceptron.Perceptron(shuffle=1)
+    with pytest.raises(RuntimeError, match="not fitted"):
+        perceptron.Perceptron().predict(np.zeros((2, 2)))
+    with pytest.raises(RuntimeError, match="not fitted"):
+        perceptron.Perceptron().best_accuracy  # noqa: B018
+    model = perceptron.Perceptron().fit(*_blobs())
+    with pytest.raises(ValueError, match="features"):
+        model.predict(np.zeros((3, 3)))
+
+
+def test_plot_boundary_draws_line_and_points():
+    X, y = _blobs()
+    fig = perceptron.plot_boundary([1.0, 2.0], -1.0, X, y)
+    ax = fig.axes[0]
+    assert len(ax.lines) == 1  # the boundary line
+    assert len(ax.collections) >= 3  # regions and two scatter clouds
+    assert "w = (1, 2)" in ax.get_title()
+    vertical = perceptron.plot_boundary([1.0, 0.0], -1.0, X, y)
+    assert len(vertical.axes[0].lines) == 1
+    with pytest.raises(ValueError, match="2 features"):
+        perceptron.plot_boundary([1.0, 2.0, 3.0], 0.0, np.zeros((3, 3)), [0, 1, 0])
+
+
+def test_plot_epochs_one_panel_per_epoch():
+    X, y = _blobs()
+    model = perceptron.Perceptron().fit(X, y)
+    fig = perceptron.plot_epochs(model, X, y, ncols=3)
+    titled = [ax for ax in fig.axes if ax.get_title()]
+    assert len(titled) == len(model.history)
+    assert titled[-1].get_title().endswith("100%")
+    with pytest.raises(TypeError, match="Perceptron"):
+        perceptron.plot_epochs("model", X, y)
+    with pytest.raises(RuntimeError):
+        perceptron.plot_epochs(perceptron.Perceptron(), X, y)

@@ -1,0 +1,96 @@
+"""lecturekit.sgd: gradients, the learning-rate threshold, batch sizes, clear errors."""
+
+import matplotlib
+import numpy as np
+import pytest
+
+from lecturekit import sgd
+
+matplotlib.use("Agg")
+
+X, Y = sgd.linear_data(120, seed=1)
+
+
+def test_gradients_match_finite_differences():
+    rng = np.random.default_rng(0)
+    weights, bias = rng.standard_normal(2), 0.3
+    grad_w, grad_b = sgd.gradients(weights, bias, X, Y)
+    h = 1e-6
+    for i in range(2):
+        step = np.eye(2)[i] * h
+        numeric = (sgd.cost(weights + step, bias, X, Y) - sgd.cost(weights - step, bias, X, Y)) / (2 * h)
+        assert grad_w[i] == pytest.approx(numeric, rel=1e-6)
+    numeric_b = (sgd.cost(weights, bias + h, X, Y) - sgd.cost(weights, bias - h, X, Y)) / (2 * h)
+    assert grad_b == pytest.approx(numeric_b, rel=1e-6)
+
+
+def test_full_batch_converges_below_and_diverges_above_the_threshold():
+    limit = sgd.max_stable_learning_rate(X)
+    solution = np.linalg.lstsq(np.column_stack([X, np.ones(len(X))]), Y, rcond=None)[0]
+    best = sgd.cost(solution[:2], solution[2], X, Y)
+    good = sgd.run_sgd(X, Y, learning_rate=0.5 * limit, batch_size=len(Y), epochs=200)
+    assert not good.diverged and good.costs[-1] == pytest.approx(best, rel=1e-6)
+    bad = sgd.run_sgd(X, Y, learning_rate=1.2 * limit, batch_size=len(Y), epochs=500)
+    assert bad.diverged and bad.costs[-1] > sgd.DIVERGED
+    assert len(bad.costs) < 501
+
+
+def test_small_learning_rate_is_slow():
+    slow = sgd.run_sgd(X, Y, learning_rate=0.01, batch_size=len(Y), epochs=20)
+    fast = sgd.run_sgd(X, Y, learning_rate=0.5, batch_size=len(Y), epochs=20)
+    assert slow.costs[-1] > 5 * fast.costs[-1]
+    assert np.all(np.diff(slow.costs) < 0)
+
+
+def test_updates_per_epoch_and_determinism():
+    run = sgd.run_sgd(X, Y, learning_rate=0.05, batch_size=25, epochs=3, seed=4)
+    assert run.updates_per_epoch == 5  # 120 / 25 rounded up
+    assert len(run.costs) == 1 + 3 * 5
+    again = sgd.run_sgd(X, Y, learning_rate=0.05, batch_size=25, epochs=3, seed=4)
+    np.testing.assert_array_equal(run.costs, again.costs)
+    assert repr(run) == repr(again) and "0x" not in repr(run)
+
+
+def test_linear_data_is_deterministic():
+    a = sgd.linear_data(10, seed=3)
+    b = sgd.linear_data(10, seed=3)
+    np.testing.assert_array_equal(a[0], b[0])
+    assert a[0].shape == (10, 2) and a[1].shape == (10,)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"learning_rate": 0.0}, ValueError, "learning_rate"),
+        ({"learning_rate": float("nan")}, ValueError, "learning_rate"),
+        ({"batch_size": 0}, ValueError, "batch_size"),
+        ({"batch_size": 1000}, ValueError, "batch_size"),
+        ({"batch_size": 2.0}, TypeError, "batch_size"),
+        ({"epochs": -1}, ValueError, "epochs"),
+    ],
+)
+def test_bad_arguments(kwargs, error, match):
+    arguments = {"learning_rate": 0.1, "batch_size": 10, "epochs": 2, **kwargs}
+    with pytest.raises(error, match=match):
+        sgd.run_sgd(X, Y, **arguments)
+
+
+def test_bad_data():
+    with pytest.raises(ValueError, match="y must have shape"):
+        sgd.run_sgd(X, Y[:-1], learning_rate=0.1, batch_size=10, epochs=1)
+    with pytest.raises(ValueError, match="X must be 2-D"):
+        sgd.run_sgd(X[:, 0], Y, learning_rate=0.1, batch_size=10, epochs=1)
+
+
+def test_plot_costs():
+    runs = {"a": sgd.run_sgd(X, Y, learning_rate=0.1, batch_size=10, epochs=2),
+            "b": sgd.run_sgd(X, Y, learning_rate=3.0, batch_size=120, epochs=50)}
+    fig = sgd.plot_costs(runs, per_epoch=True, title="t")
+    ax = fig.axes[0]
+    assert [line.get_label() for line in ax.lines] == ["a", "b"]
+    assert ax.get_yscale() == "log" and ax.get_xlabel() == "epochs"
+    assert ax.lines[0].get_xdata()[-1] == pytest.approx(2.0)
+    with pytest.raises(TypeError, match="runs"):
+        sgd.plot_costs({})
+    with pytest.raises(TypeError, match="SGDRun"):
+        sgd.plot_costs({"a": [1, 2]})

@@ -1,0 +1,83 @@
+"""lecturekit.shallow: small torch networks for universal approximation and XOR."""
+
+import matplotlib
+import numpy as np
+import pytest
+import torch
+
+from lecturekit import diagrams, shallow, toydata
+
+matplotlib.use("Agg")
+
+
+def test_mlp_shapes_and_seed():
+    model = shallow.mlp([2, 5, 3, 1], activation="tanh", seed=1)
+    linears = [m for m in model if isinstance(m, torch.nn.Linear)]
+    assert [(m.in_features, m.out_features) for m in linears] == [(2, 5), (5, 3), (3, 1)]
+    assert isinstance(model[-1], torch.nn.Linear)  # linear output
+    assert sum(p.numel() for p in model.parameters()) == diagrams.parameter_count([2, 5, 3, 1])
+    again = shallow.mlp([2, 5, 3, 1], activation="tanh", seed=1)
+    assert all(torch.equal(a, b) for a, b in zip(model.parameters(), again.parameters()))
+    assert linears[0].weight.dtype == torch.float64
+
+
+def test_interpolating_network_is_exact_at_the_knots():
+    model = shallow.interpolating_network(toydata.target_function, 16)
+    knots = np.linspace(-1, 1, 17)[:, None]
+    np.testing.assert_allclose(shallow.predict(model, knots), toydata.target_function(knots), atol=1e-12)
+    line = shallow.interpolating_network(lambda x: 3 * x - 1, 3)
+    grid = np.linspace(-1, 1, 11)[:, None]
+    np.testing.assert_allclose(shallow.predict(line, grid), 3 * grid - 1, atol=1e-12)
+
+
+def test_spread_kinks_puts_every_kink_in_the_interval():
+    model = shallow.spread_kinks(shallow.mlp([1, 50, 1]), low=-1.0, high=1.0, seed=2)
+    weight, bias = model[0].weight[:, 0].detach(), model[0].bias.detach()
+    kinks = -bias / weight
+    assert torch.all(kinks.abs() <= 1.0) and torch.all(weight.abs() == 1.0)
+    with pytest.raises(TypeError, match="nn.Linear"):
+        shallow.spread_kinks(shallow.mlp([2, 3, 1]))
+
+
+def test_small_sweep_error_decreases_with_width():
+    x, results = shallow.approximation_sweep([2, 32], n_train=100, steps=800)
+    assert x.shape == (401,)
+    assert results[1].rms_error < results[0].rms_error
+    assert results[1].hand_built_rms_error < results[0].hand_built_rms_error
+    assert [r.parameters for r in results] == [7, 97]
+    fig = shallow.plot_approximation(x, results)
+    assert len(fig.axes) == 2 and len(fig.axes[0].lines) == 3
+
+
+def test_fit_solves_xor():
+    X, y = toydata.xor()
+    model = shallow.mlp([2, 4, 1], activation="tanh", seed=0)
+    losses = shallow.fit(model, X, y[:, None], loss="bce", optimizer="sgd", learning_rate=0.5, steps=1000)
+    assert losses[-1] < 0.05 < losses[0]
+    assert np.array_equal((shallow.predict(model, X)[:, 0] > 0).astype(int), y)
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="activation"):
+        shallow.mlp([1, 2, 1], activation="gelu")
+    with pytest.raises(ValueError, match="sizes"):
+        shallow.mlp([1, 0, 1])
+    model = shallow.mlp([1, 2, 1])
+    with pytest.raises(ValueError, match="loss"):
+        shallow.fit(model, np.zeros((3, 1)), np.zeros((3, 1)), loss="hinge")
+    with pytest.raises(ValueError, match="optimizer"):
+        shallow.fit(model, np.zeros((3, 1)), np.zeros((3, 1)), optimizer="lbfgs")
+    with pytest.raises(ValueError, match="Y must have shape"):
+        shallow.fit(model, np.zeros((3, 1)), np.zeros((2, 1)))
+    with pytest.raises(TypeError, match="model"):
+        shallow.fit("model", np.zeros((3, 1)), np.zeros((3, 1)))
+    with pytest.raises(TypeError, match="widths"):
+        shallow.approximation_sweep([])
+    with pytest.raises(ValueError, match="widths"):
+        shallow.approximation_sweep([4, 0])
+
+
+def test_fit_restores_the_thread_count():
+    before = torch.get_num_threads()
+    shallow.fit(shallow.mlp([1, 3, 1]), np.zeros((4, 1)), np.zeros((4, 1)), steps=2)
+    assert torch.get_num_threads() == before
