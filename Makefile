@@ -11,7 +11,7 @@ endif
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 NB ?=
 
-.PHONY: venv handouts test test-unit test-notebooks execute lint bench figures clean
+.PHONY: venv handouts test test-browser execute lint bench figures trust clean
 
 venv: $(STAMP)
 
@@ -22,8 +22,24 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.stamp-*
 	touch $@
 
+# Course page, handouts and reveal.js slides into build/ from the stored outputs
+# (NB=notebooks/04-....ipynb builds one). Offline assets are cached in ~/.cache/lecturekit.
 handouts: $(STAMP)
 	$(BIN)/python -m lecturekit build $(if $(NB),$(NB),)
+
+# The browser checks alone (tests/browser; they rebuild build/ first). `make test` runs
+# them too when /usr/bin/chromium exists; .ci/run installs it.
+test-browser: $(STAMP)
+	$(BIN)/python -m pytest -p no:xdist tests/browser
+
+# Regenerate images/ from the registry in lecturekit/figures.py.
+figures: $(STAMP)
+	$(BIN)/python -m lecturekit.figures
+
+# Trust the notebooks once after cloning, so JupyterLab and RISE keep the script and
+# style of their stored outputs (the in-class questions) before the cells are re-run.
+trust: $(STAMP)
+	$(BIN)/jupyter trust $(NOTEBOOKS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile tests $(NOTEBOOKS) --nbval --nbval-sanitize-with tests/sanitize.cfg --nbval-current-env

@@ -1,0 +1,109 @@
+"""Publishing (lecturekit.publish): course page, handouts and slides, built atomically,
+with local assets and no URL that leaves the build folder."""
+
+import re
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import nbformat  # noqa: E402
+import pytest  # noqa: E402
+
+from lecturekit import notebooks, publish  # noqa: E402
+from lecturekit.__main__ import main  # noqa: E402
+
+
+def _lecture(folder: Path, name: str = "01-demo", image: str = "../images/demo.png",
+             summary: str | None = None) -> Path:
+    (folder / "notebooks").mkdir(parents=True, exist_ok=True)
+    (folder / "images").mkdir(exist_ok=True)
+    figure, ax = plt.subplots(figsize=(2, 1.5))
+    ax.plot([0, 1], [1, 0])
+    figure.savefig(folder / "images" / "demo.png", dpi=50)
+    plt.close(figure)
+    nb = notebooks.new_notebook([
+        notebooks.markdown("# Demo lecture\n\nWe fit a **line** $y = ax + b$ to points.\n\nMore."),
+        notebooks.markdown(f"## A figure\n\n![a line]({image})", slide="subslide"),
+        notebooks.code("1 + 1"),
+        notebooks.code("assert True", tags=["remove-cell"]),
+        notebooks.markdown("## The end"),
+    ])
+    nb.cells[2].outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=1)]
+    nb.cells[2].execution_count = 1
+    if summary is not None:
+        nb.metadata["lecturekit"] = {"summary": summary}
+    path = folder / "notebooks" / f"{name}.ipynb"
+    notebooks.save(nb, path)
+    return path
+
+
+def test_lecture_info_reads_title_and_first_paragraph(tmp_path):
+    notebook = nbformat.read(_lecture(tmp_path), as_version=4)
+    title, summary = publish.lecture_info(notebook, "x")
+    assert (title, summary) == ("Demo lecture", "We fit a **line** $y = ax + b$ to points.")
+    notebook.metadata["lecturekit"] = {"summary": "Given summary."}
+    assert publish.lecture_info(notebook, "x")[1] == "Given summary."
+
+
+def test_images_from_markdown_are_embedded_and_missing_ones_fail(tmp_path):
+    path = _lecture(tmp_path)
+    notebook = publish.embed_local_images(nbformat.read(path, as_version=4), path.parent)
+    assert "](data:image/png;base64," in notebook.cells[1].source
+    assert publish.local_images(nbformat.read(path, as_version=4)) == [(1, "../images/demo.png")]
+    broken = _lecture(tmp_path, "02-broken", image="../images/missing.png")
+    with pytest.raises(FileNotFoundError, match="missing.png"):
+        publish.embed_local_images(nbformat.read(broken, as_version=4), broken.parent)
+
+
+def test_build_writes_pages_and_a_failed_build_keeps_the_previous_one(tmp_path, capsys):
+    good = _lecture(tmp_path, summary="Lines through points.")
+    out = tmp_path / "build"
+    publish.build([good], out, use_local_assets=False)
+    assert "CDN links instead" in capsys.readouterr().out
+    handout = (out / "01-demo.html").read_text()
+    assert "assert True" not in handout, "remove-cell cells must be dropped from the handout"
+    assert len(re.findall(r'class="jp-Cell jp-CodeCell', handout)) == 1
+    assert "data:image/png;base64," in handout
+    slides = (out / "01-demo.slides.html").read_text()
+    assert "assert True" not in slides and slides.count("<section") == 2 * 2 + 1
+    index = (out / "index.html").read_text()
+    assert "Demo lecture" in index and "Lines through points." in index
+    assert 'href="01-demo.html"' in index and 'href="01-demo.slides.html"' in index
+
+    broken = _lecture(tmp_path, "02-broken", image="../images/missing.png")
+    with pytest.raises(FileNotFoundError):
+        publish.build([good, broken], out, use_local_assets=False)
+    assert (out / "01-demo.html").read_text() == handout
+    assert not (out / "02-broken.html").exists()
+    assert not list(tmp_path.glob(".build-*")), "the staging folder must be removed"
+
+
+def test_building_one_notebook_keeps_the_others(tmp_path):
+    first, second = _lecture(tmp_path, "01-demo"), _lecture(tmp_path, "02-other")
+    out = tmp_path / "build"
+    publish.build([first, second], out, use_local_assets=False)
+    assert main(["build", "--cdn", "--out", str(out), str(second)]) == 0
+    assert (out / "01-demo.html").is_file() and (out / "02-other.slides.html").is_file()
+
+
+def test_pages_load_nothing_from_outside_the_build_folder(tmp_path):
+    assets = publish.find_assets()
+    if assets.missing:
+        pytest.skip(f"offline assets unavailable here: {assets.missing}")
+    out = tmp_path / "build"
+    publish.build([_lecture(tmp_path)], out)
+    for page in out.glob("*.html"):
+        text = page.read_text()
+        assert publish.external_loads(text) == [], page.name
+        assert not re.search(r"https?://", text), f"{page.name} names a web address"
+        for ref in re.findall(r"""(?:src|href)=["']([^"'#?]+)""", text):
+            if not ref.startswith(("data:", "http")) and ref:
+                assert (out / ref).is_file(), f"{page.name} refers to missing {ref}"
+
+
+def test_external_loads_finds_cdn_scripts():
+    page = '<script src="https://unpkg.com/x.js"></script><link href="//cdn.example/y.css">'
+    assert publish.external_loads(page) == ["cdn.example/y.css", "https://unpkg.com/x.js", "unpkg.com/x.js"]
