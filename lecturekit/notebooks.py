@@ -23,7 +23,7 @@ KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "nam
 # RISE settings shared by every lecture: a 16:9 canvas, slide numbers, scrolling for long
 # cells, and notebooks/rise.css for projector-sized code and outputs.
 RISE_METADATA = {
-    "theme": "simple",
+    "theme": "white",
     "transition": "none",
     "scroll": True,
     "slideNumber": True,

@@ -3,7 +3,8 @@
 Introduced in lecture 1 and used in every lecture. A question renders as one
 self-contained block of HTML with a small inline script: no external file, no widget
 library and no server, so the output stored in the notebook keeps working in every
-exported format. Every piece of text is HTML-escaped; the script only reads data
+exported format. The instructor's "Show answer" is a plain ``<details>`` element, so it
+stays folded even where the script cannot run (an untrusted notebook in JupyterLab). Every piece of text is HTML-escaped; the script only reads data
 attributes, so no question can inject markup or code.
 """
 
@@ -32,7 +33,10 @@ _STYLE = """
 .lecturekit-quiz .lkq-feedback{margin-top:.4em;min-height:1.3em}
 .lecturekit-quiz .lkq-feedback.lkq-right{color:#2e7d32}
 .lecturekit-quiz .lkq-feedback.lkq-wrong{color:#c62828}
-.lecturekit-quiz .lkq-answer{margin-top:.4em;padding:.3em .6em;background:#fff8e1}
+.lecturekit-quiz .lkq-answer{margin-top:.4em}
+.lecturekit-quiz .lkq-answer summary{display:inline-block;cursor:pointer;padding:.25em .8em;border-radius:5px;
+ border:1px solid #4a6fa5;background:#fff}
+.lecturekit-quiz .lkq-answer div{margin-top:.4em;padding:.3em .6em;background:#fff8e1}
 """
 
 # One generic script per question; it finds its own block by id and reads the answer
@@ -43,7 +47,6 @@ var box=document.getElementById("%(id)s");
 if(!box||box.dataset.ready){return;}
 box.dataset.ready="1";
 var feedback=box.querySelector(".lkq-feedback");
-var answer=box.querySelector(".lkq-answer");
 function say(right,text){feedback.className="lkq-feedback "+(right?"lkq-right":"lkq-wrong");
  feedback.textContent=text;}
 var why=box.dataset.explanation;
@@ -68,7 +71,6 @@ if(check){
  check.addEventListener("click",test);
  input.addEventListener("keydown",function(e){if(e.key==="Enter"){test();}});
 }
-box.querySelector("button.lkq-reveal").addEventListener("click",function(){answer.hidden=!answer.hidden;});
 })();
 """
 
@@ -99,8 +101,8 @@ def _render(block_id: str, kind: str, data: dict[str, str], question: str, body:
         f'<div class="lkq-question">{html.escape(question)}</div>'
         f"{body}"
         '<div class="lkq-feedback" aria-live="polite"></div>'
-        '<button type="button" class="lkq-reveal">Show answer</button>'
-        f'<div class="lkq-answer" hidden>Answer: {reveal}</div>'
+        '<details class="lkq-answer"><summary class="lkq-reveal">Show answer</summary>'
+        f"<div>Answer: {reveal}</div></details>"
         "</div>"
         f"<script>{_SCRIPT % {'id': block_id}}</script>"
     )
