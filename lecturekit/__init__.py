@@ -20,6 +20,7 @@ _SUBMODULES = (
     "data",
     "diagrams",
     "figures",
+    "generative",
     "history",
     "kernels",
     "losses",

@@ -142,3 +142,93 @@ def plot_activations(names: Sequence[str] = ("step", "sigmoid", "tanh", "relu"),
     right.set_ylim(-0.1, 1.2)
     left.legend(loc="upper left")
     return fig
+
+
+def moving_average(values: Any, window: int) -> np.ndarray:
+    """The means of every ``window`` consecutive values, ``len(values) - window + 1`` in all (lecture 6)."""
+    array = check_array("values", values, ndim=1)
+    if isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= len(array):
+        raise ValueError(f"window must be an int in [1, {len(array)}] (the number of values), got {window!r}")
+    sums = np.cumsum(np.concatenate([[0.0], array]))
+    return (sums[window:] - sums[:-window]) / window
+
+
+def plot_batch_losses(histories: dict[str, Sequence[float]], *, window: int = 50,
+                      log_scale: bool = True) -> Figure:
+    """The loss of every batch (faint) with its moving average over ``window`` batches (lecture 6).
+
+    ``histories`` maps a model name to its list of batch losses.
+    """
+    if not isinstance(histories, dict) or not histories:
+        raise ValueError("histories must be a non-empty dict {name: list of batch losses}")
+    fig, ax = new_figure(width=10.0, height=4.8)
+    for index, (name, losses) in enumerate(histories.items()):
+        losses = check_array(f"histories[{name!r}]", losses, ndim=1)
+        color = f"C{index}"
+        steps = np.arange(1, len(losses) + 1)
+        ax.plot(steps, losses, color=color, alpha=0.25, linewidth=1.0)
+        size = min(window, len(losses))
+        ax.plot(steps[size - 1:], moving_average(losses, size), color=color,
+                label=f"{name} (mean of {size} batches)")
+    if log_scale:
+        ax.set_yscale("log")
+    ax.set_xlabel("batch")
+    ax.set_ylabel("cross-entropy loss")
+    ax.legend(loc="upper right")
+    return fig
+
+
+def plot_confusion_matrix(matrix: Any, *, title: str | None = None) -> Figure:
+    """Counts of true class (rows) against predicted class (columns), written in the cells (lecture 6).
+
+    The colour follows the logarithm of the count so that the few mistakes stand out next to
+    the large diagonal.
+    """
+    counts = check_array("matrix", np.asarray(matrix))
+    if counts.ndim != 2 or counts.shape[0] != counts.shape[1] or counts.shape[0] == 0:
+        raise ValueError(f"matrix must be square (k x k), got shape {counts.shape}")
+    size = counts.shape[0]
+    fig, ax = new_figure(width=8.0, height=7.0)
+    ax.imshow(np.log1p(counts), cmap="Blues")
+    ax.grid(False)
+    threshold = np.log1p(counts.max()) / 2
+    for (row, col), value in np.ndenumerate(counts):
+        if value:
+            ax.text(col, row, f"{value:.0f}", ha="center", va="center", fontsize=13,
+                    color="white" if np.log1p(value) > threshold else "black")
+    ax.set_xticks(range(size))
+    ax.set_yticks(range(size))
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def show_kernels(kernels: Sequence[Any], titles: Sequence[str] | None = None, *, ncols: int = 8,
+                 size: float = 1.5) -> Figure:
+    """Kernels or feature maps in red (positive) and blue (negative), white at zero (lectures 4-6).
+
+    ``kernels`` is a sequence of 2-D arrays (their sizes may differ) or an ``(n, h, w)`` array;
+    each panel has its own symmetric colour range, so the sign pattern is what shows.
+    """
+    panels = [check_array(f"kernels[{i}]", k, ndim=2) for i, k in
+              enumerate(kernels.detach().cpu() if hasattr(kernels, "detach") else kernels)]
+    if not panels:
+        raise ValueError("kernels must hold at least one 2-D array")
+    if titles is not None and len(titles) != len(panels):
+        raise ValueError(f"titles must hold one string per kernel ({len(panels)}), got {len(titles)}")
+    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
+        raise ValueError(f"ncols must be a positive int, got {ncols!r}")
+    ncols = min(ncols, len(panels))
+    nrows = -(-len(panels) // ncols)
+    height = (size + (0.35 if titles is not None else 0.0)) * nrows
+    fig, axes = new_figure(ncols, nrows, width=size * ncols, height=height, squeeze=False)
+    for index, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if index < len(panels):
+            limit = float(np.abs(panels[index]).max()) or 1.0
+            ax.imshow(panels[index], cmap="RdBu_r", vmin=-limit, vmax=limit)
+            if titles is not None:
+                ax.set_title(titles[index], fontsize=13)
+    return fig

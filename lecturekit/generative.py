@@ -1,0 +1,118 @@
+"""A tiny generative model of digits: naive Bayes with one coin per pixel and class (lecture 6).
+
+A discriminative model (the networks of lecture 6) learns P(y | x) directly. This model
+learns how each class *draws* its images, P(x | y), and how common each class is, P(y);
+Bayes' rule then turns these into P(y | x) for classification, and the same numbers can
+also *generate* new images by sampling.
+
+The model binarises every pixel (ink if above ``threshold``) and assumes that, within a
+class, the 784 pixels are independent coins: pixel ``j`` of class ``c`` is ink with
+probability ``p[c, j]``. Fitting is counting, with ``alpha`` pseudo-counts (Laplace
+smoothing) so that no probability is exactly 0 or 1.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from lecturekit._checks import check_positive_int, check_real
+
+
+def _as_flat_array(name: str, images: Any) -> np.ndarray:
+    array = images.detach().cpu().numpy() if hasattr(images, "detach") else np.asarray(images)
+    if array.ndim < 2 or array.shape[0] == 0:
+        raise ValueError(f"{name} must have shape (n, ...) with n > 0 examples, got {array.shape}")
+    return array.reshape(array.shape[0], -1)
+
+
+def _as_labels(labels: Any, count: int) -> np.ndarray:
+    array = labels.detach().cpu().numpy() if hasattr(labels, "detach") else np.asarray(labels)
+    if array.ndim != 1 or len(array) != count:
+        raise ValueError(f"labels must be 1-D with one label per image ({count}), got shape {array.shape}")
+    if not np.issubdtype(array.dtype, np.integer):
+        raise TypeError(f"labels must be integers, got {array.dtype}")
+    return array.astype(np.int64)
+
+
+class BernoulliNaiveBayes:
+    """Per-class, per-pixel Bernoulli model of binarised images (lecture 6)."""
+
+    def __init__(self, alpha: float = 1.0, threshold: float = 0.5) -> None:
+        self.alpha = check_real("alpha", alpha, minimum=0.0, strict=True)
+        self.threshold = check_real("threshold", threshold)
+        self.pixel_probs: np.ndarray | None = None   # p[c, j] = P(pixel j is ink | class c)
+        self.class_priors: np.ndarray | None = None  # P(y = c)
+        self.image_shape: tuple[int, ...] | None = None
+
+    def __repr__(self) -> str:
+        state = "fitted" if self.pixel_probs is not None else "not fitted"
+        return f"BernoulliNaiveBayes(alpha={self.alpha:g}, threshold={self.threshold:g}, {state})"
+
+    def binarize(self, images: Any) -> np.ndarray:
+        """Images as flat 0/1 arrays: 1 where the pixel is brighter than ``threshold``."""
+        return (_as_flat_array("images", images) > self.threshold).astype(np.float64)
+
+    def fit(self, images: Any, labels: Any, num_classes: int = 10) -> BernoulliNaiveBayes:
+        """Count, per class, how often each pixel is ink; returns the fitted model."""
+        num_classes = check_positive_int("num_classes", num_classes)
+        ink = self.binarize(images)
+        labels = _as_labels(labels, len(ink))
+        if labels.min() < 0 or labels.max() >= num_classes:
+            raise ValueError(f"labels must lie in [0, {num_classes - 1}]")
+        counts = np.bincount(labels, minlength=num_classes).astype(np.float64)
+        ink_counts = np.zeros((num_classes, ink.shape[1]))
+        np.add.at(ink_counts, labels, ink)
+        self.pixel_probs = (ink_counts + self.alpha) / (counts[:, None] + 2 * self.alpha)
+        self.class_priors = (counts + self.alpha) / (counts.sum() + num_classes * self.alpha)
+        array = images.detach().cpu().numpy() if hasattr(images, "detach") else np.asarray(images)
+        self.image_shape = tuple(int(s) for s in array.shape[1:])
+        return self
+
+    def _fitted(self) -> tuple[np.ndarray, np.ndarray]:
+        if self.pixel_probs is None or self.class_priors is None:
+            raise RuntimeError("the model is not fitted yet: call fit(images, labels) first")
+        return self.pixel_probs, self.class_priors
+
+    def log_joint(self, images: Any) -> np.ndarray:
+        """``log P(x, y=c) = log P(y=c) + sum_j log P(x_j | y=c)`` for every image and class."""
+        probs, priors = self._fitted()
+        ink = self.binarize(images)
+        if ink.shape[1] != probs.shape[1]:
+            raise ValueError(f"images must have {probs.shape[1]} pixels each, got {ink.shape[1]}")
+        return ink @ np.log(probs).T + (1 - ink) @ np.log1p(-probs).T + np.log(priors)
+
+    def predict_proba(self, images: Any) -> np.ndarray:
+        """``P(y | x)`` by Bayes' rule: the joint, normalised over the classes."""
+        joint = self.log_joint(images)
+        joint -= joint.max(axis=1, keepdims=True)
+        weights = np.exp(joint)
+        return weights / weights.sum(axis=1, keepdims=True)
+
+    def predict(self, images: Any) -> np.ndarray:
+        """The most probable class of every image."""
+        return self.log_joint(images).argmax(axis=1)
+
+    def score(self, images: Any, labels: Any) -> float:
+        """Accuracy: the fraction of images whose predicted class is the label."""
+        predicted = self.predict(images)
+        return float((predicted == _as_labels(labels, len(predicted))).mean())
+
+    def sample(self, label: int, count: int = 1, *, seed: int = 0) -> np.ndarray:
+        """Draw ``count`` new binary images of class ``label``: one coin flip per pixel."""
+        probs, _ = self._fitted()
+        if isinstance(label, bool) or not isinstance(label, (int, np.integer)):
+            raise TypeError(f"label must be an int, got {type(label).__name__}")
+        if not 0 <= label < len(probs):
+            raise ValueError(f"label must lie in [0, {len(probs) - 1}], got {label}")
+        count = check_positive_int("count", count)
+        seed = check_positive_int("seed", seed, minimum=0)
+        rng = np.random.default_rng(seed)
+        draws = (rng.random((count, probs.shape[1])) < probs[label]).astype(np.float64)
+        return draws.reshape((count, *self.image_shape))  # type: ignore[misc]
+
+    def class_images(self) -> np.ndarray:
+        """The ink probabilities of every class as images (what the model thinks a digit looks like)."""
+        probs, _ = self._fitted()
+        return probs.reshape((len(probs), *self.image_shape))  # type: ignore[misc]

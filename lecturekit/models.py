@@ -1,0 +1,92 @@
+"""The two networks of lecture 6: a multilayer perceptron and a small convolutional network.
+
+Both take a batch of MNIST digits, ``N x 1 x 28 x 28`` floats in [0, 1], and return
+``N x 10`` logits (one unnormalised score per digit class). Each carries a ``default_lr``,
+the peak learning rate :func:`lecturekit.training.fit` uses when it is given ``lr=None``.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from lecturekit._checks import check_positive_int
+
+IMAGE_SHAPE = (1, 28, 28)
+NUM_CLASSES = 10
+
+
+class MLP(nn.Module):
+    """Multilayer perceptron 784-``hidden``-10 with a ReLU (lecture 6).
+
+    Every pixel is one input: the network sees the image as a list of 784 numbers and knows
+    nothing about which pixels are neighbours.
+    """
+
+    default_lr = 0.01
+
+    def __init__(self, hidden: int = 256) -> None:
+        super().__init__()
+        self.hidden = check_positive_int("hidden", hidden)
+        self.layers = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(28 * 28, self.hidden),
+            nn.ReLU(),
+            nn.Linear(self.hidden, NUM_CLASSES),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.layers(x)
+
+
+class SmallCNN(nn.Module):
+    """Convolutional network: two 3x3 convolutions (16 and 32 channels), then 800-128-10 (lecture 6).
+
+    Each convolution is followed by 2x2 max-pooling and then the ReLU. Pooling first is the
+    same function (max-pooling and ReLU commute, both are monotone) but the ReLU then runs on
+    a quarter of the values. The weights and inputs are kept in the ``channels_last`` memory
+    layout, which the CPU convolution kernels process faster.
+    """
+
+    default_lr = 0.01
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(1, 16, kernel_size=3),   # 28x28 -> 26x26
+            nn.MaxPool2d(2),                   # -> 13x13
+            nn.ReLU(),
+            nn.Conv2d(16, 32, kernel_size=3),  # -> 11x11
+            nn.MaxPool2d(2),                   # -> 5x5
+            nn.ReLU(),
+        )
+        self.classifier = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(32 * 5 * 5, 128),
+            nn.ReLU(),
+            nn.Linear(128, NUM_CLASSES),
+        )
+        self.to(memory_format=torch.channels_last)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x.contiguous(memory_format=torch.channels_last)
+        return self.classifier(self.features(x))
+
+
+def parameter_count(model: nn.Module, *, trainable_only: bool = True) -> int:
+    """Number of numbers the model learns (lecture 6)."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
+
+
+def layer_table(model: nn.Module) -> list[tuple[str, str, int]]:
+    """One row per layer with parameters: (name, layer as text, parameter count) (lecture 6)."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    rows = []
+    for name, module in model.named_modules():
+        own = list(module.parameters(recurse=False))
+        if own:
+            rows.append((name, repr(module), sum(p.numel() for p in own)))
+    return rows

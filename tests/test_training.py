@@ -1,0 +1,204 @@
+"""lecturekit.training: the fit loop, evaluation and the DataLoader pattern of lecture 6."""
+
+import pytest
+import torch
+from torch import nn
+
+from lecturekit import data, models, training
+
+needs_mnist = pytest.mark.skipif(not data.mnist_present(), reason="MNIST not provided (set LECTUREKIT_DATA)")
+
+
+def _synthetic(count=300, seed=0):
+    """Images whose class is the position of a bright 7x7 square, plus noise."""
+    generator = torch.Generator().manual_seed(seed)
+    labels = torch.randint(0, 10, (count,), generator=generator)
+    images = 0.2 * torch.rand(count, 1, 28, 28, generator=generator)
+    for index, label in enumerate(labels.tolist()):
+        row, col = divmod(label, 4)
+        images[index, 0, 7 * row:7 * row + 7, 7 * col:7 * col + 7] += 0.8
+    return images, labels
+
+
+def _mean(values):
+    return sum(values) / len(values)
+
+
+def test_fit_lowers_the_loss_and_learns():
+    images, labels = _synthetic()
+    torch.manual_seed(0)
+    model = models.MLP(hidden=32)
+    before = training.evaluate(model, images, labels)
+    losses = training.fit(model, images, labels, epochs=5, batch_size=32, progress=False)
+    assert len(losses) == 5 * 10  # 300 examples in batches of 32: 10 batches per epoch
+    assert _mean(losses[-10:]) < 0.5 * _mean(losses[:10])
+    assert training.evaluate(model, images, labels) > max(0.9, before)
+
+
+@needs_mnist
+def test_fit_on_a_few_hundred_mnist_digits():
+    images, labels = data.mnist_tensors(train=True)
+    images, labels = images[:400], labels[:400]
+    torch.manual_seed(0)
+    model = models.SmallCNN()
+    losses = training.fit(model, images, labels, epochs=4, batch_size=50, progress=False)
+    assert len(losses) == 4 * 8
+    assert _mean(losses[-8:]) < 0.5 * _mean(losses[:8])
+    test_images, test_labels = data.mnist_tensors(train=False)
+    assert training.evaluate(model, test_images[:500], test_labels[:500]) > 0.5
+
+
+def test_fit_is_reproducible_with_a_seed():
+    images, labels = _synthetic(100)
+    runs = []
+    for seed in (3, 3, 4):
+        torch.manual_seed(0)
+        model = models.MLP(hidden=16)
+        runs.append(training.fit(model, images, labels, epochs=2, batch_size=25, seed=seed, progress=False))
+    assert runs[0] == runs[1]
+    assert runs[0] != runs[2]  # another seed shuffles the batches differently
+
+
+def test_lr_none_uses_the_model_default(monkeypatch):
+    seen = []
+    original = training.make_optimizer
+
+    def spy(model, lr, total_steps):
+        seen.append(lr)
+        return original(model, lr, total_steps)
+
+    monkeypatch.setattr(training, "make_optimizer", spy)
+    images, labels = _synthetic(20)
+    training.fit(models.MLP(hidden=4), images, labels, progress=False)
+    training.fit(models.SmallCNN(), images, labels, progress=False)
+    training.fit(nn.Sequential(nn.Flatten(), nn.Linear(784, 10)), images, labels, progress=False)
+    training.fit(models.MLP(hidden=4), images, labels, lr=0.123, progress=False)
+    assert seen == [models.MLP.default_lr, models.SmallCNN.default_lr, training.DEFAULT_LR, 0.123]
+
+
+def test_one_cycle_schedule_rises_then_falls():
+    model = nn.Linear(2, 2)
+    optimizer, schedule = training.make_optimizer(model, 0.5, total_steps=100)
+    rates = []
+    for _ in range(100):
+        rates.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        schedule.step()
+    peak = max(range(100), key=rates.__getitem__)
+    assert 20 <= peak <= 30
+    assert rates[peak] == pytest.approx(0.5)
+    assert rates[0] < 0.05 and rates[-1] < 1e-3
+
+
+def test_progress_bar_goes_to_stdout_and_changes_nothing(capsys):
+    images, labels = _synthetic(64)
+    results = []
+    for progress in (True, False):
+        torch.manual_seed(0)
+        results.append(training.fit(models.MLP(hidden=8), images, labels, batch_size=16, progress=progress))
+    output = capsys.readouterr().out
+    assert "4/4" in output and "epoch 1/1" in output
+    assert results[0] == results[1]
+
+
+def test_evaluate_on_a_hand_made_case():
+    # The "model" returns its input as the 10 scores, so the prediction is the argmax of the input.
+    scores = torch.zeros(4, 10)
+    scores[0, 3] = scores[1, 7] = scores[2, 1] = scores[3, 0] = 1.0
+    labels = torch.tensor([3, 7, 2, 0])
+    assert training.evaluate(nn.Identity(), scores, labels) == 0.75
+    assert training.evaluate(nn.Identity(), scores[:2], labels[:2]) == 1.0
+
+
+def test_evaluate_restores_training_mode():
+    model = models.MLP(hidden=4)
+    images, labels = _synthetic(10)
+    model.train()
+    training.evaluate(model, images, labels)
+    assert model.training
+
+
+def test_predict_proba_rows_sum_to_one():
+    images, _ = _synthetic(30)
+    probs = training.predict_proba(models.MLP(hidden=4), images, batch_size=7)
+    assert probs.shape == (30, 10)
+    torch.testing.assert_close(probs.sum(dim=1), torch.ones(30))
+
+
+def test_confusion_matrix():
+    matrix = training.confusion_matrix([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 2, 0], num_classes=3)
+    assert matrix.tolist() == [[1, 1, 0], [0, 1, 0], [1, 0, 2]]
+    with pytest.raises(ValueError, match="same length"):
+        training.confusion_matrix([0, 1], [0], num_classes=3)
+    with pytest.raises(ValueError, match="predicted"):
+        training.confusion_matrix([0, 1], [0, 3], num_classes=3)
+
+
+def test_device_falls_back_to_the_cpu(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    assert data.device() == torch.device("cpu")
+    images, labels = _synthetic(20)
+    model = models.MLP(hidden=4)
+    training.fit(model, images, labels, progress=False)
+    assert next(model.parameters()).device.type == "cpu"
+
+
+def test_fit_loader_runs_the_same_step_on_a_dataloader():
+    images, labels = _synthetic(120)
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(images, labels), batch_size=20,
+                                         shuffle=True, generator=torch.Generator().manual_seed(0))
+    torch.manual_seed(0)
+    model = models.MLP(hidden=32)
+    losses = training.fit_loader(model, loader, epochs=4, progress=False)
+    assert len(losses) == 4 * 6
+    assert _mean(losses[-6:]) < 0.5 * _mean(losses[:6])
+    assert len(training.fit_loader(models.MLP(hidden=4), loader, epochs=2, max_batches=2,
+                                   progress=False)) == 4
+
+
+@needs_mnist
+def test_classroom_loader_gives_the_same_pixels_as_the_tensors():
+    loader = training.classroom_loader(train=False, batch_size=64, shuffle=False)
+    batch_images, batch_labels = next(iter(loader))
+    images, labels = data.mnist_tensors(train=False)
+    assert len(loader) == 157  # 10,000 test images in batches of 64
+    torch.testing.assert_close(batch_images, images[:64])
+    assert torch.equal(batch_labels, labels[:64])
+
+
+def test_bad_arguments():
+    images, labels = _synthetic(10)
+    model = models.MLP(hidden=4)
+    with pytest.raises(ValueError, match="empty"):
+        training.fit(model, images[:0], labels[:0], progress=False)
+    with pytest.raises(ValueError, match="same length"):
+        training.fit(model, images, labels[:5], progress=False)
+    with pytest.raises(ValueError, match="batch_size"):
+        training.fit(model, images, labels, batch_size=0, progress=False)
+    with pytest.raises(ValueError, match="epochs"):
+        training.fit(model, images, labels, epochs=0, progress=False)
+    with pytest.raises(ValueError, match="lr"):
+        training.fit(model, images, labels, lr=-0.1, progress=False)
+    with pytest.raises(TypeError, match="model"):
+        training.fit("model", images, labels, progress=False)
+    with pytest.raises(TypeError, match="images"):
+        training.fit(model, images.numpy(), labels, progress=False)
+    with pytest.raises(ValueError, match="labels"):
+        training.fit(model, images, labels.float().long().view(2, 5), progress=False)
+    with pytest.raises(ValueError, match="empty"):
+        training.evaluate(model, images[:0], labels[:0])
+    with pytest.raises(ValueError, match="same length"):
+        training.evaluate(model, images, labels[:3])
+    with pytest.raises(ValueError, match="empty"):
+        training.fit_loader(model, [], progress=False)
+    with pytest.raises(ValueError, match="max_batches"):
+        training.fit_loader(model, [(images, labels)], max_batches=0, progress=False)
+
+
+def test_a_run_too_short_to_warm_up_keeps_the_rate():
+    optimizer, schedule = training.make_optimizer(nn.Linear(2, 2), 0.3, total_steps=4)
+    for _ in range(4):
+        assert optimizer.param_groups[0]["lr"] == pytest.approx(0.3)
+        optimizer.step()
+        schedule.step()
