@@ -28,9 +28,54 @@ if TYPE_CHECKING:
 IMAGES_DIR = Path(__file__).resolve().parent.parent / "images"
 DPI = 100
 
+
+
+# --- the figures the slides show from markdown cells, one small function each --------------
+
+def activation_functions() -> Figure:
+    """Step, sigmoid, tanh and ReLU with their derivatives (lecture 1)."""
+    from lecturekit import plotting
+
+    return plotting.plot_activations()
+
+
+def network_2_4_4_2() -> Figure:
+    """The fully connected [2, 4, 4, 2] network of lecture 2."""
+    from lecturekit import diagrams
+
+    return diagrams.draw_network([2, 4, 4, 2], title="a [2, 4, 4, 2] network")
+
+
+def margin_losses() -> Figure:
+    """The loss functions of the margin on one plot (lecture 2)."""
+    from lecturekit import losses
+
+    return losses.plot_margin_losses()
+
+
+def network_2_4_3_1() -> Figure:
+    """The [2, 4, 3, 1] network whose notation lecture 3 introduces."""
+    from lecturekit import diagrams
+
+    return diagrams.draw_network([2, 4, 3, 1], title="sizes = [2, 4, 3, 1]")
+
+
+def ilsvrc_top5() -> Figure:
+    """ImageNet (ILSVRC) top-5 error by year, deep networks highlighted (lecture 5)."""
+    from lecturekit import history
+
+    return history.plot_ilsvrc()
+
+
 # File name in images/ -> "module:function": a lecturekit module (or a dotted module path)
 # and a function of no arguments returning a Figure. Keep the entries sorted by file name.
-FIGURES: dict[str, str] = {}
+FIGURES: dict[str, str] = {
+    "activation-functions.png": "figures:activation_functions",
+    "ilsvrc-top5.png": "figures:ilsvrc_top5",
+    "margin-losses.png": "figures:margin_losses",
+    "network-2-4-3-1.png": "figures:network_2_4_3_1",
+    "network-2-4-4-2.png": "figures:network_2_4_4_2",
+}
 
 
 def _function(name: str) -> Any:

@@ -126,6 +126,7 @@ def execute(path: str | os.PathLike[str], timeout: int = 600) -> None:
     client = NotebookClient(
         notebook,
         timeout=timeout,
+        record_timing=False,
         kernel_name=notebook.metadata.get("kernelspec", {}).get("name", "python3"),
         resources={"metadata": {"path": str(path.parent.resolve())}},
     )

@@ -4,8 +4,9 @@ Introduced in lecture 1 and used in every lecture. A question renders as one
 self-contained block of HTML with a small inline script: no external file, no widget
 library and no server, so the output stored in the notebook keeps working in every
 exported format. The instructor's "Show answer" is a plain ``<details>`` element, so it
-stays folded even where the script cannot run (an untrusted notebook in JupyterLab). Every piece of text is HTML-escaped; the script only reads data
-attributes, so no question can inject markup or code.
+stays folded even where the script cannot run (an untrusted notebook in JupyterLab).
+Every piece of text is HTML-escaped; the script only reads data attributes, so no question
+can inject markup or code.
 """
 
 from __future__ import annotations

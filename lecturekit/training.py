@@ -16,8 +16,9 @@ steps, then anneals to almost zero). With ``lr=None`` the peak rate is the model
 
 from __future__ import annotations
 
+import itertools
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import torch
@@ -103,6 +104,31 @@ def _progress(total: int, enabled: bool, desc: str) -> Any:
                 dynamic_ncols=False, ncols=90)
 
 
+def _train(model: nn.Module, epoch_batches: Callable[[], Iterable[tuple[torch.Tensor, torch.Tensor]]], *,
+           epochs: int, steps: int, lr: float, progress: bool) -> list[float]:
+    """The loop :func:`fit` and :func:`fit_loader` share: ``epochs`` passes over ``epoch_batches()``
+    (``steps`` batches each) with one optimizer and schedule, on :func:`lecturekit.data.device`."""
+    dev = data.device()
+    model.to(dev).train()
+    optimizer, schedule = make_optimizer(model, lr, epochs * steps)
+    losses: list[float] = []
+    bar = _progress(epochs * steps, progress, "training")
+    try:
+        for epoch in range(epochs):
+            if bar is not None:
+                bar.set_description(f"epoch {epoch + 1}/{epochs}", refresh=False)
+            for images, labels in epoch_batches():
+                losses.append(train_step(model, optimizer, images.to(dev), labels.to(dev)))
+                schedule.step()
+                if bar is not None:
+                    bar.set_postfix(loss=f"{losses[-1]:.3f}", refresh=False)
+                    bar.update()
+    finally:
+        if bar is not None:
+            bar.close()
+    return losses
+
+
 def fit(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, *, epochs: int = 1,
         batch_size: int = 128, lr: float | None = None, seed: int = 0,
         progress: bool = True) -> list[float]:
@@ -121,30 +147,18 @@ def fit(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, *, epochs:
     seed = check_positive_int("seed", seed, minimum=0)
     lr = peak_lr(model, lr)
     dev = data.device()
-    model.to(dev).train()
     images, labels = images.to(dev), labels.to(dev)
     count = len(images)
-    steps = -(-count // batch_size)
-    optimizer, schedule = make_optimizer(model, lr, epochs * steps)
     order = torch.Generator().manual_seed(seed)
-    losses: list[float] = []
-    bar = _progress(epochs * steps, progress, "training")
-    try:
-        for epoch in range(epochs):
-            if bar is not None:
-                bar.set_description(f"epoch {epoch + 1}/{epochs}", refresh=False)
-            permutation = torch.randperm(count, generator=order).to(dev)
-            for start in range(0, count, batch_size):
-                batch = permutation[start:start + batch_size]
-                losses.append(train_step(model, optimizer, images[batch], labels[batch]))
-                schedule.step()
-                if bar is not None:
-                    bar.set_postfix(loss=f"{losses[-1]:.3f}", refresh=False)
-                    bar.update()
-    finally:
-        if bar is not None:
-            bar.close()
-    return losses
+
+    def shuffled_batches() -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        permutation = torch.randperm(count, generator=order).to(dev)
+        for start in range(0, count, batch_size):
+            batch = permutation[start:start + batch_size]
+            yield images[batch], labels[batch]
+
+    return _train(model, shuffled_batches, epochs=epochs, steps=-(-count // batch_size), lr=lr,
+                  progress=progress)
 
 
 def classroom_loader(train: bool = True, *, batch_size: int = 128, shuffle: bool = True,
@@ -182,25 +196,8 @@ def fit_loader(model: nn.Module, loader: Iterable[tuple[torch.Tensor, torch.Tens
     if steps == 0:
         raise ValueError("loader is empty: need at least one batch")
     lr = peak_lr(model, lr)
-    dev = data.device()
-    model.to(dev).train()
-    optimizer, schedule = make_optimizer(model, lr, epochs * steps)
-    losses: list[float] = []
-    bar = _progress(epochs * steps, progress, "training")
-    try:
-        for _ in range(epochs):
-            for step, (images, labels) in enumerate(loader):
-                if step == steps:
-                    break
-                losses.append(train_step(model, optimizer, images.to(dev), labels.to(dev)))
-                schedule.step()
-                if bar is not None:
-                    bar.set_postfix(loss=f"{losses[-1]:.3f}", refresh=False)
-                    bar.update()
-    finally:
-        if bar is not None:
-            bar.close()
-    return losses
+    return _train(model, lambda: itertools.islice(loader, steps), epochs=epochs, steps=steps, lr=lr,
+                  progress=progress)
 
 
 def predict_proba(model: nn.Module, images: torch.Tensor, *, batch_size: int = 1000) -> torch.Tensor:

@@ -38,6 +38,15 @@ def test_every_cell_has_a_slide_type(path):
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
+def test_test_only_cells_are_hidden_from_the_slideshow(path):
+    for index, cell in enumerate(_load(path).cells):
+        if notebooks.REMOVE_TAG in cell.metadata.get("tags", []):
+            assert cell.cell_type == "code", f"cell {index}: only code cells are test-only"
+            assert cell.metadata["slideshow"]["slide_type"] == "skip", (
+                f"cell {index} is tagged {notebooks.REMOVE_TAG} but RISE would show it: use slide_type 'skip'")
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
 def test_kernel_and_rise_metadata(path):
     metadata = _load(path).metadata
     assert metadata.get("kernelspec", {}).get("name") == "python3"
