@@ -335,7 +335,8 @@ def lecture_info(notebook: Any, name: str) -> tuple[str, str]:
     return title, summary
 
 
-_MD_IMAGE = re.compile(r"(!\[[^\]]*\]\()\s*<?([^)\s>]+)>?((?:\s+\"[^\"]*\")?\s*\))")
+# ![alt](src "title"); the alt text may hold balanced brackets, as in "sizes [2, 4, 1]".
+_MD_IMAGE = re.compile(r"(!\[(?:[^\[\]]|\[[^\[\]]*\])*\]\()\s*<?([^)\s>]+)>?((?:\s+\"[^\"]*\")?\s*\))")
 _HTML_IMAGE = re.compile(r"""(<img\b[^>]*?\bsrc\s*=\s*)(["'])([^"']+)\2""", re.IGNORECASE)
 
 

@@ -58,6 +58,12 @@ def test_images_from_markdown_are_embedded_and_missing_ones_fail(tmp_path):
         publish.embed_local_images(nbformat.read(broken, as_version=4), broken.parent)
 
 
+def test_alt_text_with_brackets_is_still_an_image():
+    cell = notebooks.markdown('![sizes [2, 4, 1] and [3]](../images/net.png "a title")\n\n![plain](x.png)')
+    notebook = notebooks.new_notebook([cell])
+    assert publish.local_images(notebook) == [(0, "../images/net.png"), (0, "x.png")]
+
+
 def test_build_writes_pages_and_a_failed_build_keeps_the_previous_one(tmp_path, capsys):
     good = _lecture(tmp_path, summary="Lines through points.")
     out = tmp_path / "build"
