@@ -101,8 +101,8 @@ body.jp-Notebook { max-width: 62rem; margin: 0 auto; padding: 1.5rem 1rem 4rem; 
   .jp-RenderedHTMLCommon h1, .jp-RenderedHTMLCommon h2 { break-after: avoid; page-break-after: avoid; }
   .jp-InputArea-editor { border: 1px solid #ccc; }
   pre { white-space: pre-wrap; word-break: break-word; }
-  .lecturekit-quiz .lkq-answer[hidden] { display: block; }
-  .lecturekit-quiz button.lkq-reveal, .lecturekit-quiz button.lkq-check,
+  /* Printed handouts show every answer: the question's script opens it before printing. */
+  .lecturekit-quiz .lkq-answer summary.lkq-reveal, .lecturekit-quiz button.lkq-check,
   .lecturekit-quiz input { display: none; }
 }
 """

@@ -51,6 +51,7 @@ var feedback=box.querySelector(".lkq-feedback");
 function say(right,text){feedback.className="lkq-feedback "+(right?"lkq-right":"lkq-wrong");
  feedback.textContent=text;}
 var why=box.dataset.explanation;
+window.addEventListener("beforeprint",function(){box.querySelector("details.lkq-answer").open=true;});
 box.querySelectorAll("button.lkq-option").forEach(function(button){
  button.addEventListener("click",function(){
   var right=button.dataset.index===box.dataset.answer;

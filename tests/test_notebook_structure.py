@@ -43,7 +43,7 @@ def test_test_only_cells_are_hidden_from_the_slideshow(path):
         if notebooks.REMOVE_TAG in cell.metadata.get("tags", []):
             assert cell.cell_type == "code", f"cell {index}: only code cells are test-only"
             assert cell.metadata["slideshow"]["slide_type"] == "skip", (
-                f"cell {index} is tagged {notebooks.REMOVE_TAG} but RISE would show it: use slide_type 'skip'")
+                f"cell {index} is tagged {notebooks.REMOVE_TAG}; RISE would show it: use slide_type 'skip'")
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)

@@ -173,6 +173,18 @@ def test_handout(context, site, path):
     _assert_clean(context)
 
 
+def test_printed_handout_shows_the_answers(context, site):
+    path = next(p for p in PATHS if _quiz_count(_load(p)))
+    page = _open(context, site + f"{path.stem}.html")
+    answers = page.locator(".lecturekit-quiz .lkq-answer div")
+    assert answers.count() > 0 and not answers.first.is_visible()
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.emulate_media(media="print")
+    assert all(answers.nth(i).is_visible() for i in range(answers.count())), "an answer is hidden in print"
+    assert not page.locator(".lecturekit-quiz .lkq-reveal").first.is_visible()
+    _assert_clean(context)
+
+
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
 def test_slides(context, site, path):
     notebook = _load(path)
