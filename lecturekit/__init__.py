@@ -28,6 +28,7 @@ _SUBMODULES = (
     "notebooks",
     "perceptron",
     "plotting",
+    "publish",
     "quiz",
     "setupcheck",
     "sgd",

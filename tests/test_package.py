@@ -61,3 +61,10 @@ def test_conda_route_matches_pyproject():
     others = [_name(d) for d in conda] + [_name(d) for d in pip_lists[0] if d not in installs]
     undeclared = sorted(set(others) - declared)
     assert not undeclared, f"environment.yml installs {undeclared}, missing from pyproject.toml"
+
+
+def test_every_topic_module_is_reachable_from_the_package():
+    import lecturekit
+
+    modules = {p.stem for p in (ROOT / "lecturekit").glob("*.py") if not p.stem.startswith("_")}
+    assert modules == set(lecturekit._SUBMODULES)
