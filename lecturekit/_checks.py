@@ -10,6 +10,38 @@ from typing import Any
 import numpy as np
 
 
+def to_numpy(value: Any) -> Any:
+    """A torch tensor (on any device, with or without gradients) as a numpy array; anything else as is."""
+    if hasattr(value, "detach") and hasattr(value, "cpu"):
+        return value.detach().cpu().numpy()
+    return value
+
+
+def check_bool(name: str, value: Any) -> bool:
+    """``value`` must be True or False."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_choice(name: str, value: Any, choices: Any) -> str:
+    """``value`` must be one of the strings in ``choices``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, one of {sorted(choices)}, got {type(value).__name__}")
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {sorted(choices)}, got {value!r}")
+    return value
+
+
+def check_module(name: str, value: Any) -> Any:
+    """``value`` must be a ``torch.nn.Module`` (torch is imported only here, when needed)."""
+    from torch import nn
+
+    if not isinstance(value, nn.Module):
+        raise TypeError(f"{name} must be a torch.nn.Module, got {type(value).__name__}")
+    return value
+
+
 def check_positive_int(name: str, value: Any, *, minimum: int = 1) -> int:
     """``value`` must be an int (not a bool) of at least ``minimum``."""
     if isinstance(value, bool) or not isinstance(value, Integral):
@@ -39,7 +71,7 @@ def check_array(name: str, value: Any, *, ndim: int | None = None,
     ``shape`` may hold ``None`` for "any size" along an axis.
     """
     try:
-        array = np.asarray(value, dtype=np.float64)
+        array = np.asarray(to_numpy(value), dtype=np.float64)
     except (TypeError, ValueError) as error:
         raise TypeError(f"{name} must be a numeric array, got {type(value).__name__}") from error
     if shape is not None:

@@ -246,7 +246,9 @@ def to_torch(model: MLP) -> torch.nn.Sequential:
 
     if not isinstance(model, MLP):
         raise TypeError(f"model must be an MLP, got {type(model).__name__}")
-    layer_type = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}[model.activation]
+    from lecturekit.shallow import TORCH_ACTIVATIONS
+
+    layer_type = TORCH_ACTIVATIONS[model.activation]
     layers: list[nn.Module] = []
     for w, b in zip(model.weights, model.biases):
         linear = nn.Linear(w.shape[1], w.shape[0], dtype=torch.float64)
@@ -261,6 +263,8 @@ def torch_gradients(model: MLP, X: np.ndarray, Y: np.ndarray) -> Gradients:
     """The gradients of the same loss computed by ``torch.autograd`` in float64 (lecture 3)."""
     import torch
 
+    if not isinstance(model, MLP):
+        raise TypeError(f"model must be a lecturekit.backprop.MLP, got {type(model).__name__}")
     X, Y = model._check_batch(X, Y)
     net = to_torch(model)
     out = net(torch.from_numpy(X))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from lecturekit._checks import check_positive_int
+from lecturekit._checks import check_module, check_positive_int
 
 if TYPE_CHECKING:
     import torch
@@ -74,8 +74,7 @@ def layer_shapes(model: torch.nn.Module,
     """
     import torch
 
-    if not isinstance(model, torch.nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    check_module("model", model)
     if not isinstance(input_shape, tuple) or not input_shape:
         raise TypeError(f"input_shape must be a non-empty tuple of ints, got {input_shape!r}")
     for index, size in enumerate(input_shape):
@@ -92,8 +91,9 @@ def layer_shapes(model: torch.nn.Module,
         model.eval()
         parameter = next(model.parameters(), None)
         device = parameter.device if parameter is not None else torch.device("cpu")
+        dtype = parameter.dtype if parameter is not None else torch.float32
         with torch.no_grad():
-            model(torch.zeros((1, *input_shape), device=device))
+            model(torch.zeros((1, *input_shape), device=device, dtype=dtype))
     finally:
         for handle in handles:
             handle.remove()

@@ -15,9 +15,12 @@ import shutil
 import socket
 import sys
 import tempfile
+import urllib.request
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
+
+from lecturekit._checks import check_bool
 
 if TYPE_CHECKING:
     import torch
@@ -48,7 +51,7 @@ class MNISTNotFoundError(FileNotFoundError):
 
 
 def default_cache_dir() -> Path:
-    """The per-user folder used when neither ``root`` nor ``LECTUREKIT_DATA`` is given."""
+    """The per-user folder used when neither ``root`` nor ``LECTUREKIT_DATA`` is given (lecture 0)."""
     if sys.platform == "win32":
         base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
     elif sys.platform == "darwin":
@@ -59,7 +62,7 @@ def default_cache_dir() -> Path:
 
 
 def data_dir(root: str | os.PathLike[str] | None = None) -> Path:
-    """The data folder: ``root``, else ``$LECTUREKIT_DATA``, else the per-user cache folder."""
+    """The data folder: ``root``, else ``$LECTUREKIT_DATA``, else the per-user cache folder (lecture 0)."""
     if root is not None:
         if not isinstance(root, (str, os.PathLike)):
             raise TypeError(f"root must be a path (str or os.PathLike) or None, got {type(root).__name__}")
@@ -73,7 +76,7 @@ def data_dir(root: str | os.PathLike[str] | None = None) -> Path:
 
 
 def mnist_present(root: str | os.PathLike[str] | None = None) -> bool:
-    """True when all four MNIST files are in ``<data folder>/MNIST/raw``."""
+    """True when all four MNIST files are in ``<data folder>/MNIST/raw`` (lecture 0)."""
     raw = data_dir(root) / "MNIST" / "raw"
     return all((raw / name).is_file() for name in MNIST_FILES)
 
@@ -91,7 +94,13 @@ def _missing_message(folder: Path, reason: str) -> str:
 
 
 def _servers_reachable(timeout: float = CONNECT_TIMEOUT_S) -> bool:
-    """Whether any of torchvision's MNIST mirrors accepts a connection within ``timeout``."""
+    """Whether any of torchvision's MNIST mirrors accepts a connection within ``timeout``.
+
+    Behind a web proxy a direct connection proves nothing, so the download is just tried.
+    """
+    proxies = urllib.request.getproxies()
+    if proxies.get("http") or proxies.get("https"):
+        return True
     for mirror in MIRRORS:
         url = urlparse(mirror)
         port = url.port or (443 if url.scheme == "https" else 80)
@@ -134,10 +143,8 @@ def mnist(
     fails within seconds with a :class:`MNISTNotFoundError` that says how to provide them.
     ``transform`` is passed to torchvision (for example ``torchvision.transforms.ToTensor()``).
     """
-    if not isinstance(train, bool):
-        raise TypeError(f"train must be True or False, got {train!r}")
-    if not isinstance(download, bool):
-        raise TypeError(f"download must be True or False, got {download!r}")
+    check_bool("train", train)
+    check_bool("download", download)
     folder = data_dir(root)
     if not mnist_present(folder):
         if not download:
@@ -170,8 +177,7 @@ def mnist_tensors(
     Lecture 6's fast path for training on a CPU. The tensors are loaded once per process and
     shared between calls, so treat them as read-only (``images.clone()`` before editing).
     """
-    if not isinstance(train, bool):
-        raise TypeError(f"train must be True or False, got {train!r}")
+    check_bool("train", train)
     return _tensors(train, data_dir(root).resolve())
 
 
@@ -188,7 +194,7 @@ def device() -> torch.device:
 
 
 def describe_device(dev: torch.device | None = None) -> str:
-    """One line for a slide saying which device is used and what it is."""
+    """One line for a slide saying which device is used and what it is (lecture 0)."""
     import torch
 
     dev = device() if dev is None else torch.device(dev)

@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lecturekit.notebooks import write_atomic
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -145,7 +147,7 @@ def write(names: Sequence[str] | None = None, directory: Path = IMAGES_DIR) -> l
     written = []
     for name in sorted(FIGURES) if names is None else names:
         path = directory / name
-        path.write_bytes(png_bytes(name))
+        write_atomic(path, png_bytes(name))
         written.append(path)
     return written
 

@@ -17,18 +17,18 @@ from typing import Any
 
 import numpy as np
 
-from lecturekit._checks import check_positive_int, check_real
+from lecturekit._checks import check_positive_int, check_real, to_numpy
 
 
 def _as_flat_array(name: str, images: Any) -> np.ndarray:
-    array = images.detach().cpu().numpy() if hasattr(images, "detach") else np.asarray(images)
+    array = np.asarray(to_numpy(images))
     if array.ndim < 2 or array.shape[0] == 0:
         raise ValueError(f"{name} must have shape (n, ...) with n > 0 examples, got {array.shape}")
     return array.reshape(array.shape[0], -1)
 
 
 def _as_labels(labels: Any, count: int) -> np.ndarray:
-    array = labels.detach().cpu().numpy() if hasattr(labels, "detach") else np.asarray(labels)
+    array = np.asarray(to_numpy(labels))
     if array.ndim != 1 or len(array) != count:
         raise ValueError(f"labels must be 1-D with one label per image ({count}), got shape {array.shape}")
     if not np.issubdtype(array.dtype, np.integer):
@@ -66,8 +66,7 @@ class BernoulliNaiveBayes:
         np.add.at(ink_counts, labels, ink)
         self.pixel_probs = (ink_counts + self.alpha) / (counts[:, None] + 2 * self.alpha)
         self.class_priors = (counts + self.alpha) / (counts.sum() + num_classes * self.alpha)
-        array = images.detach().cpu().numpy() if hasattr(images, "detach") else np.asarray(images)
-        self.image_shape = tuple(int(s) for s in array.shape[1:])
+        self.image_shape = tuple(int(s) for s in np.shape(images)[1:])
         return self
 
     def _fitted(self) -> tuple[np.ndarray, np.ndarray]:
@@ -102,9 +101,8 @@ class BernoulliNaiveBayes:
     def sample(self, label: int, count: int = 1, *, seed: int = 0) -> np.ndarray:
         """Draw ``count`` new binary images of class ``label``: one coin flip per pixel."""
         probs, _ = self._fitted()
-        if isinstance(label, bool) or not isinstance(label, (int, np.integer)):
-            raise TypeError(f"label must be an int, got {type(label).__name__}")
-        if not 0 <= label < len(probs):
+        label = check_positive_int("label", label, minimum=0)
+        if label >= len(probs):
             raise ValueError(f"label must lie in [0, {len(probs) - 1}], got {label}")
         count = check_positive_int("count", count)
         seed = check_positive_int("seed", seed, minimum=0)

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from lecturekit._checks import check_array, check_positive_int
+from lecturekit._checks import check_array, check_bool, check_positive_int, to_numpy
 
 
 def _frozen(rows: list[list[float]], scale: float = 1.0) -> np.ndarray:
@@ -43,9 +43,7 @@ POOL_MODES = ("max", "mean")
 
 def _check_image(name: str, value: Any) -> np.ndarray:
     """A 2-D array of real numbers (ints or floats, not bools or complex) as float64."""
-    if hasattr(value, "detach"):  # a torch tensor
-        value = value.detach().cpu().numpy()
-    raw = np.asarray(value)
+    raw = np.asarray(to_numpy(value))
     if raw.dtype.kind not in "iuf":
         raise TypeError(f"{name} must hold real numbers (int or float), got dtype {raw.dtype}")
     array = check_array(name, raw, ndim=2)
@@ -151,8 +149,7 @@ def conv2d_parameter_count(in_channels: int, out_channels: int, kernel_size: int
     in_channels = check_positive_int("in_channels", in_channels)
     out_channels = check_positive_int("out_channels", out_channels)
     kernel_size = check_positive_int("kernel_size", kernel_size)
-    if not isinstance(bias, bool):
-        raise TypeError(f"bias must be True or False, got {bias!r}")
+    bias = check_bool("bias", bias)
     return out_channels * (in_channels * kernel_size * kernel_size + int(bias))
 
 
@@ -160,6 +157,5 @@ def linear_parameter_count(in_features: int, out_features: int, *, bias: bool = 
     """Weights and biases of a fully connected layer: ``out * (in + 1)`` (lecture 5)."""
     in_features = check_positive_int("in_features", in_features)
     out_features = check_positive_int("out_features", out_features)
-    if not isinstance(bias, bool):
-        raise TypeError(f"bias must be True or False, got {bias!r}")
+    bias = check_bool("bias", bias)
     return out_features * (in_features + int(bias))

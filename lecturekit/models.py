@@ -10,9 +10,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from lecturekit._checks import check_positive_int
+from lecturekit._checks import check_module, check_positive_int
 
-IMAGE_SHAPE = (1, 28, 28)
 NUM_CLASSES = 10
 
 
@@ -36,6 +35,7 @@ class MLP(nn.Module):
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits ``N x 10`` for images ``N x 1 x 28 x 28``."""
         return self.layers(x)
 
 
@@ -69,21 +69,20 @@ class SmallCNN(nn.Module):
         self.to(memory_format=torch.channels_last)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits ``N x 10`` for images ``N x 1 x 28 x 28`` (kept in channels-last memory)."""
         x = x.contiguous(memory_format=torch.channels_last)
         return self.classifier(self.features(x))
 
 
 def parameter_count(model: nn.Module, *, trainable_only: bool = True) -> int:
     """Number of numbers the model learns (lecture 6)."""
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    check_module("model", model)
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
 
 
 def layer_table(model: nn.Module) -> list[tuple[str, str, int]]:
     """One row per layer with parameters: (name, layer as text, parameter count) (lecture 6)."""
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    check_module("model", model)
     rows = []
     for name, module in model.named_modules():
         own = list(module.parameters(recurse=False))

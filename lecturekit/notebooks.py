@@ -35,7 +35,6 @@ RISE_METADATA = {
 }
 
 REMOVE_TAG = "remove-cell"
-IGNORE_OUTPUT_TAG = "nbval-ignore-output"
 SKIP_TAG = "nbval-skip"
 
 
@@ -90,14 +89,21 @@ def new_notebook(cells: Sequence[Any]) -> Any:
     return notebook
 
 
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file, so no half-written file remains."""
+def write_atomic(path: str | os.PathLike[str], content: str | bytes) -> None:
+    """Write ``content`` (text or bytes) to ``path`` through a temporary file, so no
+    half-written file remains."""
+    if not isinstance(content, (str, bytes)):
+        raise TypeError(f"content must be str or bytes, got {type(content).__name__}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        if isinstance(content, bytes):
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(content)
+        else:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(content)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from lecturekit._checks import check_array, check_positive_int, check_real
+from lecturekit._checks import check_array, check_bool, check_positive_int, check_real
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -72,9 +72,7 @@ class Perceptron:
 
     def __init__(self, learning_rate: float = 1.0, *, shuffle: bool = True, seed: int = 0) -> None:
         self.learning_rate = check_real("learning_rate", learning_rate, minimum=0.0, strict=True)
-        if not isinstance(shuffle, bool):
-            raise TypeError(f"shuffle must be True or False, got {type(shuffle).__name__}")
-        self.shuffle = shuffle
+        self.shuffle = check_bool("shuffle", shuffle)
         self.seed = check_positive_int("seed", seed, minimum=0)
         self.weights: np.ndarray | None = None
         self.bias = 0.0

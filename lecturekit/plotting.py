@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from lecturekit._checks import check_array
+from lecturekit._checks import check_array, check_positive_int, to_numpy
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -92,15 +92,14 @@ def show_images(images: Any, titles: Sequence[str] | None = None, *, ncols: int 
 
     ``images`` is an array or tensor of shape ``(n, h, w)`` or ``(n, 1, h, w)``.
     """
-    array = np.asarray(images.detach().cpu() if hasattr(images, "detach") else images, dtype=np.float64)
+    array = np.asarray(to_numpy(images), dtype=np.float64)
     if array.ndim == 4 and array.shape[1] == 1:
         array = array[:, 0]
     if array.ndim != 3 or array.shape[0] == 0:
         raise ValueError(f"images must have shape (n, h, w) or (n, 1, h, w) with n > 0, got {array.shape}")
     if titles is not None and len(titles) != array.shape[0]:
         raise ValueError(f"titles must hold one string per image ({array.shape[0]}), got {len(titles)}")
-    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
-        raise ValueError(f"ncols must be a positive int, got {ncols!r}")
+    ncols = check_positive_int("ncols", ncols)
     count = array.shape[0]
     ncols = min(ncols, count)
     nrows = -(-count // ncols)
@@ -147,8 +146,9 @@ def plot_activations(names: Sequence[str] = ("step", "sigmoid", "tanh", "relu"),
 def moving_average(values: Any, window: int) -> np.ndarray:
     """The means of every ``window`` consecutive values, ``len(values) - window + 1`` in all (lecture 6)."""
     array = check_array("values", values, ndim=1)
-    if isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= len(array):
-        raise ValueError(f"window must be an int in [1, {len(array)}] (the number of values), got {window!r}")
+    window = check_positive_int("window", window)
+    if window > len(array):
+        raise ValueError(f"window must be at most the number of values ({len(array)}), got {window}")
     sums = np.cumsum(np.concatenate([[0.0], array]))
     return (sums[window:] - sums[:-window]) / window
 
@@ -159,8 +159,10 @@ def plot_batch_losses(histories: dict[str, Sequence[float]], *, window: int = 50
 
     ``histories`` maps a model name to its list of batch losses.
     """
-    if not isinstance(histories, dict) or not histories:
-        raise ValueError("histories must be a non-empty dict {name: list of batch losses}")
+    if not isinstance(histories, dict):
+        raise TypeError(f"histories must be a dict {{name: batch losses}}, got {type(histories).__name__}")
+    if not histories or not all(len(losses) for losses in histories.values()):
+        raise ValueError("histories must be a non-empty dict of non-empty lists of batch losses")
     fig, ax = new_figure(width=10.0, height=4.8)
     for index, (name, losses) in enumerate(histories.items()):
         losses = check_array(f"histories[{name!r}]", losses, ndim=1)
@@ -213,14 +215,12 @@ def show_kernels(kernels: Sequence[Any], titles: Sequence[str] | None = None, *,
     each panel has its own symmetric colour range, so the sign pattern is what shows.
     """
     panels = [check_array(f"kernels[{i}]", k, ndim=2) for i, k in
-              enumerate(kernels.detach().cpu() if hasattr(kernels, "detach") else kernels)]
+              enumerate(to_numpy(kernels))]
     if not panels:
         raise ValueError("kernels must hold at least one 2-D array")
     if titles is not None and len(titles) != len(panels):
         raise ValueError(f"titles must hold one string per kernel ({len(panels)}), got {len(titles)}")
-    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
-        raise ValueError(f"ncols must be a positive int, got {ncols!r}")
-    ncols = min(ncols, len(panels))
+    ncols = min(check_positive_int("ncols", ncols), len(panels))
     nrows = -(-len(panels) // ncols)
     height = (size + (0.35 if titles is not None else 0.0)) * nrows
     fig, axes = new_figure(ncols, nrows, width=size * ncols, height=height, squeeze=False)

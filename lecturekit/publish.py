@@ -221,6 +221,8 @@ def _npm_package(key: str, cache: Path) -> Path:
             raise RuntimeError(f"npm pack {name}@{version} failed: {message}")
         unpacked = Path(work) / "unpacked"
         with tarfile.open(tarballs[0]) as archive:
+            if not hasattr(tarfile, "data_filter"):  # Python before 3.10.12 / 3.11.4
+                raise RuntimeError("this Python's tarfile cannot unpack archives safely (no filter)")
             archive.extractall(unpacked, filter="data")
         (unpacked / ".complete").write_text(f"{name}@{version}\n")
         shutil.rmtree(target, ignore_errors=True)
@@ -545,7 +547,12 @@ def build(paths: Sequence[Path] | None = None, out: str | os.PathLike[str] = "bu
         shutil.rmtree(previous, ignore_errors=True)
         if out_dir.exists():
             os.replace(out_dir, previous)
-        os.replace(staging, out_dir)
+        try:
+            os.replace(staging, out_dir)
+        except BaseException:
+            if previous.exists() and not out_dir.exists():
+                os.replace(previous, out_dir)  # put the previous build back
+            raise
         shutil.rmtree(previous, ignore_errors=True)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

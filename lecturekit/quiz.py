@@ -14,9 +14,10 @@ from __future__ import annotations
 import hashlib
 import html
 import itertools
-import math
 from collections.abc import Sequence
-from numbers import Real
+from numbers import Integral
+
+from lecturekit._checks import check_real
 
 _counter = itertools.count(1)
 
@@ -42,7 +43,7 @@ _STYLE = """
 
 # One generic script per question; it finds its own block by id and reads the answer
 # from data attributes, so it never contains question text.
-_SCRIPT = """
+_SCRIPT = r"""
 (function(){
 var box=document.getElementById("%(id)s");
 if(!box||box.dataset.ready){return;}
@@ -64,7 +65,9 @@ var check=box.querySelector("button.lkq-check");
 if(check){
  var input=box.querySelector("input");
  var test=function(){
-  var raw=input.value.trim().replace(/,/g,"");
+  var raw=input.value.trim().replace(/\s/g,"");
+  // "1,010" is read as one thousand and ten; a lone decimal comma ("0,5") as 0.5.
+  raw=/^-?\d{1,3}(,\d{3})+(\.\d*)?$/.test(raw)?raw.replace(/,/g,""):raw.replace(",",".");
   var value=Number(raw);
   if(raw===""||!isFinite(value)){say(false,"Please type a number.");return;}
   var right=Math.abs(value-Number(box.dataset.answer))<=Number(box.dataset.tolerance);
@@ -121,11 +124,11 @@ class MultipleChoice:
         if len(options) < 2:
             raise ValueError(f"options must hold at least two choices, got {len(options)}")
         self.options = [_require_text(f"options[{i}]", option) for i, option in enumerate(options)]
-        if isinstance(answer, bool) or not isinstance(answer, int):
+        if isinstance(answer, bool) or not isinstance(answer, Integral):
             raise TypeError(f"answer must be an int index into options, got {type(answer).__name__}")
         if not 0 <= answer < len(self.options):
             raise ValueError(f"answer must be an index in [0, {len(self.options) - 1}], got {answer}")
-        self.answer = answer
+        self.answer = int(answer)
         self.explanation = _require_text("explanation", explanation, allow_empty=True)
         self._id = _block_id("choice", self.question, *self.options, str(answer))
 
@@ -151,15 +154,8 @@ class Numeric:
     def __init__(self, question: str, answer: float, tolerance: float = 0,
                  explanation: str = "") -> None:
         self.question = _require_text("question", question)
-        for name, value in (("answer", answer), ("tolerance", tolerance)):
-            if isinstance(value, bool) or not isinstance(value, Real):
-                raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-            if not math.isfinite(value):
-                raise ValueError(f"{name} must be finite, got {value}")
-        if tolerance < 0:
-            raise ValueError(f"tolerance must be >= 0, got {tolerance}")
-        self.answer = float(answer)
-        self.tolerance = float(tolerance)
+        self.answer = check_real("answer", answer)
+        self.tolerance = check_real("tolerance", tolerance, minimum=0.0)
         self.explanation = _require_text("explanation", explanation, allow_empty=True)
         self._id = _block_id("numeric", self.question, repr(self.answer), repr(self.tolerance))
 

@@ -15,13 +15,14 @@ import numpy as np
 import torch
 from torch import nn
 
-from lecturekit._checks import check_array, check_positive_int, check_real
+from lecturekit._checks import check_array, check_choice, check_module, check_positive_int, check_real
 from lecturekit.diagrams import check_sizes
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-_ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
+# Activation name -> torch layer, shared with lecturekit.backprop.to_torch.
+TORCH_ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
 
 
 def mlp(sizes: Sequence[int], *, activation: str = "relu", seed: int = 0) -> nn.Sequential:
@@ -30,13 +31,14 @@ def mlp(sizes: Sequence[int], *, activation: str = "relu", seed: int = 0) -> nn.
     The output layer is linear (no activation); ``sizes`` is like ``[1, 32, 1]``.
     """
     sizes = check_sizes(sizes)
-    if activation not in _ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(_ACTIVATIONS)}, got {activation!r}")
+    check_choice("activation", activation, TORCH_ACTIVATIONS)
     check_positive_int("seed", seed, minimum=0)
-    torch.manual_seed(seed)
     layers: list[nn.Module] = []
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        layers += [nn.Linear(n_in, n_out, dtype=torch.float64), _ACTIVATIONS[activation]()]
+    # The seed sets these weights only: torch's global random state is left as it was.
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+            layers += [nn.Linear(n_in, n_out, dtype=torch.float64), TORCH_ACTIVATIONS[activation]()]
     return nn.Sequential(*layers[:-1])
 
 
@@ -61,16 +63,12 @@ def fit(model: nn.Module, X: Any, Y: Any, *, loss: str = "mse", optimizer: str =
     outputs a score whose sigmoid is the probability of class 1). ``optimizer`` is
     ``"sgd"`` (plain gradient descent) or ``"adam"``.
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    X = torch.as_tensor(check_array("X", X, ndim=2))
-    Y = torch.as_tensor(check_array("Y", Y, shape=(X.shape[0], None)))
+    X = _as_model_input(check_module("model", model), X)
+    Y = torch.as_tensor(check_array("Y", Y, shape=(X.shape[0], None)), dtype=X.dtype, device=X.device)
     losses = {"mse": nn.MSELoss(), "bce": nn.BCEWithLogitsLoss()}
-    if loss not in losses:
-        raise ValueError(f"loss must be one of {sorted(losses)}, got {loss!r}")
+    check_choice("loss", loss, losses)
     optimizers = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}
-    if optimizer not in optimizers:
-        raise ValueError(f"optimizer must be one of {sorted(optimizers)}, got {optimizer!r}")
+    check_choice("optimizer", optimizer, optimizers)
     learning_rate = check_real("learning_rate", learning_rate, minimum=0.0, strict=True)
     steps = check_positive_int("steps", steps)
     criterion = losses[loss]
@@ -86,11 +84,19 @@ def fit(model: nn.Module, X: Any, Y: Any, *, loss: str = "mse", optimizer: str =
     return history
 
 
+def _as_model_input(model: nn.Module, X: Any) -> torch.Tensor:
+    """``X`` (n rows of features) as a tensor of the model's dtype on the model's device."""
+    parameter = next(model.parameters(), None)
+    dtype = parameter.dtype if parameter is not None else torch.float64
+    device = parameter.device if parameter is not None else torch.device("cpu")
+    return torch.as_tensor(check_array("X", X, ndim=2), dtype=dtype, device=device)
+
+
 def predict(model: nn.Module, X: Any) -> np.ndarray:
     """The model's outputs for the rows of ``X`` as a numpy array (lecture 2)."""
-    X = torch.as_tensor(check_array("X", X, ndim=2))
+    X = _as_model_input(check_module("model", model), X)
     with torch.no_grad():
-        return model(X).numpy()
+        return model(X).cpu().numpy()
 
 
 def spread_kinks(model: nn.Sequential, *, low: float = -1.0, high: float = 1.0,

@@ -12,9 +12,7 @@ from lecturekit._checks import check_positive_int, check_real
 
 
 def _rng(seed: int) -> np.random.Generator:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    return np.random.default_rng(int(seed))
+    return np.random.default_rng(check_positive_int("seed", seed, minimum=0))
 
 
 def separable_blobs(n: int = 100, *, gap: float = 1.0, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -17,6 +17,7 @@ steps, then anneals to almost zero). With ``lr=None`` the peak rate is the model
 from __future__ import annotations
 
 import itertools
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -26,7 +27,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from lecturekit import data
-from lecturekit._checks import check_positive_int, check_real
+from lecturekit._checks import check_bool, check_module, check_positive_int, check_real
 
 DEFAULT_LR = 1e-3
 WEIGHT_DECAY = 5e-4
@@ -58,6 +59,8 @@ def make_optimizer(model: nn.Module, lr: float, total_steps: int) -> tuple[torch
 
     A run too short to warm up (``WARMUP_FRACTION * total_steps <= 1``) keeps the rate at ``lr``.
     """
+    check_module("model", model)
+    lr = check_real("lr", lr, minimum=0.0, strict=True)
     check_positive_int("total_steps", total_steps)
     params = list(model.parameters())
     # The fused implementation updates all weights in one pass: 2-3x faster steps on a CPU.
@@ -68,12 +71,6 @@ def make_optimizer(model: nn.Module, lr: float, total_steps: int) -> tuple[torch
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=total_steps,
                                                    pct_start=WARMUP_FRACTION)
     return optimizer, schedule
-
-
-def _check_model(model: Any) -> nn.Module:
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    return model
 
 
 def _check_data(images: Any, labels: Any) -> tuple[torch.Tensor, torch.Tensor]:
@@ -140,7 +137,7 @@ def fit(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, *, epochs:
     one-cycle schedule; ``None`` takes the model's ``default_lr`` (see the module notes).
     ``progress`` shows a tqdm progress bar.
     """
-    model = _check_model(model)
+    model = check_module("model", model)
     images, labels = _check_data(images, labels)
     epochs = check_positive_int("epochs", epochs)
     batch_size = check_positive_int("batch_size", batch_size)
@@ -161,18 +158,20 @@ def fit(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, *, epochs:
                   progress=progress)
 
 
-def classroom_loader(train: bool = True, *, batch_size: int = 128, shuffle: bool = True,
-                     seed: int = 0) -> torch.utils.data.DataLoader:
+def classroom_loader(train: bool = True, *, batch_size: int = 128, shuffle: bool = True, seed: int = 0,
+                     root: str | os.PathLike[str] | None = None) -> torch.utils.data.DataLoader:
     """The tutorial pattern: ``DataLoader(MNIST(transform=ToTensor()))`` (lecture 6).
 
     Every image is converted from a PIL image to a tensor one at a time, on every epoch.
-    The tensors are the same as :func:`lecturekit.data.mnist_tensors` gives (pixels / 255).
+    The tensors are the same as :func:`lecturekit.data.mnist_tensors` gives (pixels / 255);
+    ``root`` picks the data folder as in :func:`lecturekit.data.mnist`.
     """
     from torchvision.transforms import ToTensor
 
     batch_size = check_positive_int("batch_size", batch_size)
     seed = check_positive_int("seed", seed, minimum=0)
-    dataset = data.mnist(train=train, transform=ToTensor())
+    shuffle = check_bool("shuffle", shuffle)
+    dataset = data.mnist(train=train, root=root, transform=ToTensor())
     return torch.utils.data.DataLoader(dataset, batch_size=batch_size, shuffle=shuffle,
                                        generator=torch.Generator().manual_seed(seed))
 
@@ -185,7 +184,7 @@ def fit_loader(model: nn.Module, loader: Iterable[tuple[torch.Tensor, torch.Tens
     ``max_batches`` stops each epoch early (to time a few batches in class); the learning-rate
     schedule is then laid out over the batches actually run. Returns the loss of every batch.
     """
-    model = _check_model(model)
+    model = check_module("model", model)
     epochs = check_positive_int("epochs", epochs)
     try:
         steps = len(loader)  # type: ignore[arg-type]
@@ -202,7 +201,7 @@ def fit_loader(model: nn.Module, loader: Iterable[tuple[torch.Tensor, torch.Tens
 
 def predict_proba(model: nn.Module, images: torch.Tensor, *, batch_size: int = 1000) -> torch.Tensor:
     """Class probabilities (softmax of the logits), ``N x classes``, on the CPU (lecture 6)."""
-    model = _check_model(model)
+    model = check_module("model", model)
     if not isinstance(images, torch.Tensor):
         raise TypeError(f"images must be a torch.Tensor, got {type(images).__name__}")
     if len(images) == 0:
@@ -230,8 +229,11 @@ def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> fl
 def confusion_matrix(labels: Any, predicted: Any, num_classes: int = 10) -> torch.Tensor:
     """``C[i, j]`` = how many examples of class ``i`` were predicted as ``j`` (lecture 6)."""
     num_classes = check_positive_int("num_classes", num_classes)
-    labels = torch.as_tensor(labels).cpu().long()
-    predicted = torch.as_tensor(predicted).cpu().long()
+    labels, predicted = torch.as_tensor(labels).cpu(), torch.as_tensor(predicted).cpu()
+    for name, values in (("labels", labels), ("predicted", predicted)):
+        if values.is_floating_point() or values.is_complex() or values.dtype == torch.bool:
+            raise TypeError(f"{name} must hold integer class indices, got {values.dtype}")
+    labels, predicted = labels.long(), predicted.long()
     if labels.ndim != 1 or labels.shape != predicted.shape:
         raise ValueError(f"labels and predicted must be 1-D of the same length, got shapes "
                          f"{tuple(labels.shape)} and {tuple(predicted.shape)}")

@@ -47,3 +47,10 @@ def test_draw_cnn_labels_every_layer_with_its_shape():
     assert {"input", "1 x 28 x 28", "4 x 26 x 26", "4 x 13 x 13", "676", "10"} <= texts
     with pytest.raises(ValueError, match="per_row"):
         cnn.draw_cnn(_model(), (1, 28, 28), per_row=0)
+
+
+def test_layer_shapes_of_a_float64_model():
+    import torch
+
+    model = torch.nn.Sequential(torch.nn.Linear(3, 4, dtype=torch.float64), torch.nn.ReLU())
+    assert cnn.layer_shapes(model, (3,))[-1][2] == (4,)

@@ -31,6 +31,8 @@ def _no_network(*args, **kwargs):
 
 def test_missing_data_fails_fast_and_clearly(monkeypatch, tmp_path):
     monkeypatch.setattr(socket, "create_connection", _no_network)
+    for variable in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("LECTUREKIT_DATA", str(tmp_path))
     start = time.monotonic()
     with pytest.raises(data.MNISTNotFoundError) as caught:

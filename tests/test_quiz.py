@@ -119,3 +119,10 @@ def test_plain_repr_has_no_memory_address():
 def test_bad_arguments(make, error, match):
     with pytest.raises(error, match=match):
         make()
+
+
+def test_numpy_integers_are_accepted():
+    import numpy as np
+
+    assert MultipleChoice("q", ["a", "b"], np.int64(1)).answer == 1
+    assert Numeric("q", np.int64(1010)).answer == 1010.0

@@ -81,3 +81,19 @@ def test_fit_restores_the_thread_count():
     before = torch.get_num_threads()
     shallow.fit(shallow.mlp([1, 3, 1]), np.zeros((4, 1)), np.zeros((4, 1)), steps=2)
     assert torch.get_num_threads() == before
+
+
+def test_predict_follows_the_model_dtype_and_leaves_global_rng_alone():
+    import torch
+
+    torch.manual_seed(123)
+    expected = torch.rand(1)
+    torch.manual_seed(123)
+    model = shallow.mlp([2, 3, 1], seed=0).float()
+    assert torch.equal(torch.rand(1), expected), "mlp() must not reset torch's global random state"
+    out = shallow.predict(model, np.zeros((4, 2)))
+    assert out.shape == (4, 1) and out.dtype == np.float32
+    with pytest.raises(TypeError, match="model"):
+        shallow.predict("net", np.zeros((4, 2)))
+    with pytest.raises(TypeError, match="activation"):
+        shallow.mlp([1, 2, 1], activation=["relu"])

@@ -202,3 +202,15 @@ def test_a_run_too_short_to_warm_up_keeps_the_rate():
         assert optimizer.param_groups[0]["lr"] == pytest.approx(0.3)
         optimizer.step()
         schedule.step()
+
+
+def test_confusion_matrix_rejects_fractional_labels():
+    with pytest.raises(TypeError, match="labels must hold integer class indices"):
+        training.confusion_matrix(torch.tensor([0.5, 1.2]), torch.tensor([0, 1]))
+    matrix = training.confusion_matrix(torch.tensor([0, 1, 1]), torch.tensor([0, 0, 1]), num_classes=2)
+    assert matrix.tolist() == [[1, 0], [1, 1]]
+
+
+def test_make_optimizer_names_a_missing_learning_rate():
+    with pytest.raises(TypeError, match="lr"):
+        training.make_optimizer(torch.nn.Linear(2, 1), None, 10)

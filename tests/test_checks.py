@@ -1,0 +1,33 @@
+"""lecturekit._checks: the shared argument checks."""
+
+import numpy as np
+import pytest
+import torch
+
+from lecturekit import _checks
+
+
+def test_check_array_takes_tensors_with_gradients():
+    value = torch.ones(2, 3, requires_grad=True)
+    array = _checks.check_array("X", value, shape=(None, 3))
+    assert isinstance(array, np.ndarray) and array.dtype == np.float64 and array.shape == (2, 3)
+
+
+def test_check_bool_choice_module():
+    assert _checks.check_bool("flag", np.bool_(True)) is True
+    with pytest.raises(TypeError, match="flag must be True or False"):
+        _checks.check_bool("flag", 1)
+    assert _checks.check_choice("mode", "max", ("max", "mean")) == "max"
+    with pytest.raises(TypeError, match="mode must be a string"):
+        _checks.check_choice("mode", ["max"], ("max", "mean"))
+    with pytest.raises(ValueError, match="mode must be one of"):
+        _checks.check_choice("mode", "min", ("max", "mean"))
+    with pytest.raises(TypeError, match="model must be a torch.nn.Module"):
+        _checks.check_module("model", "net")
+
+
+def test_negative_seed_names_the_argument():
+    from lecturekit import toydata
+
+    with pytest.raises(ValueError, match="seed must be >= 0"):
+        toydata.moons(10, seed=-1)
