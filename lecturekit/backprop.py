@@ -233,6 +233,8 @@ def largest_difference(first: Gradients, second: Gradients) -> float:
         if np.shape(a) != np.shape(b):
             raise ValueError(f"gradients of different shapes cannot be compared: "
                              f"{np.shape(a)} vs {np.shape(b)}")
+    if not pairs:
+        raise ValueError("first and second must hold at least one gradient array each")
     return max(float(np.max(np.abs(np.asarray(a) - np.asarray(b)))) for a, b in pairs)
 
 

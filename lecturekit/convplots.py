@@ -62,6 +62,7 @@ def correlation_step(image: Any, kernel: Any, row: int, col: int, *, padding: in
     image = check_array("image", image, ndim=2)
     kernel = check_array("kernel", kernel, ndim=2)
     output = _kernels.correlate2d(image, kernel, padding=padding)
+    row, col = check_positive_int("row", row, minimum=0), check_positive_int("col", col, minimum=0)
     if not (0 <= row < output.shape[0] and 0 <= col < output.shape[1]):
         raise ValueError(f"(row, col) must index the output of shape {output.shape}, got {(row, col)}")
     padded = np.pad(image, padding)

@@ -50,15 +50,20 @@ class MNISTNotFoundError(FileNotFoundError):
     """MNIST is not in the data folder and could not be downloaded."""
 
 
-def default_cache_dir() -> Path:
-    """The per-user folder used when neither ``root`` nor ``LECTUREKIT_DATA`` is given (lecture 0)."""
+def user_cache_dir() -> Path:
+    """lecturekit's per-user cache folder, where this system keeps caches (lecture 0)."""
     if sys.platform == "win32":
         base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
     elif sys.platform == "darwin":
         base = Path.home() / "Library" / "Caches"
     else:
         base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "lecturekit" / "data"
+    return base / "lecturekit"
+
+
+def default_cache_dir() -> Path:
+    """The per-user folder used when neither ``root`` nor ``LECTUREKIT_DATA`` is given (lecture 0)."""
+    return user_cache_dir() / "data"
 
 
 def data_dir(root: str | os.PathLike[str] | None = None) -> Path:

@@ -33,12 +33,21 @@ def _check_data(X: Any, y: Any | None = None) -> tuple[np.ndarray, np.ndarray | 
     return X, labels.astype(np.int64)
 
 
+def _check_step(weights: Any, bias: Any, x: Any, y: Any, learning_rate: Any) -> tuple[Any, ...]:
+    weights = check_array("weights", weights, ndim=1)
+    x = check_array("x", x, shape=(len(weights),))
+    if isinstance(y, bool) or y not in (0, 1):
+        raise ValueError(f"y must be the label 0 or 1, got {y!r}")
+    return weights, check_real("bias", bias), x, int(y), check_real("learning_rate", learning_rate)
+
+
 def perceptron_update(weights: np.ndarray, bias: float, x: np.ndarray, y: int,
                       learning_rate: float = 1.0) -> tuple[np.ndarray, float]:
     """One step of the perceptron rule for one sample ``(x, y)`` (lecture 1).
 
     Returns the new ``(weights, bias)``; they change only when the prediction is wrong.
     """
+    weights, bias, x, y, learning_rate = _check_step(weights, bias, x, y, learning_rate)
     prediction = 1 if weights @ x + bias >= 0 else 0
     error = y - prediction  # +1, 0 or -1
     return weights + learning_rate * error * x, bias + learning_rate * error

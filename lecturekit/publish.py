@@ -192,11 +192,13 @@ class Assets:
 
 
 def assets_cache() -> Path:
-    """The folder the npm assets are cached in (``$LECTUREKIT_ASSETS_CACHE`` or ~/.cache)."""
+    """The folder the npm assets are cached in: ``$LECTUREKIT_ASSETS_CACHE``, else ``assets`` in
+    lecturekit's per-user cache folder (``~/.cache/lecturekit`` on Linux)."""
     if os.environ.get("LECTUREKIT_ASSETS_CACHE"):
         return Path(os.environ["LECTUREKIT_ASSETS_CACHE"]).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "lecturekit" / "assets"
+    from lecturekit.data import user_cache_dir
+
+    return user_cache_dir() / "assets"
 
 
 def _npm_package(key: str, cache: Path) -> Path:

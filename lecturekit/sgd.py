@@ -59,6 +59,8 @@ def gradients(weights: np.ndarray, bias: float, X: np.ndarray, y: np.ndarray) ->
 def max_stable_learning_rate(X: Any) -> float:
     """``2 / lambda_max``: full-batch gradient descent on :func:`cost` diverges above it (lecture 2)."""
     X = check_array("X", X, ndim=2)
+    if len(X) == 0:
+        raise ValueError("X must hold at least one sample (one row)")
     design = np.column_stack([X, np.ones(len(X))])  # the bias is the weight of a constant input 1
     hessian = design.T @ design / len(X)
     return float(2.0 / np.linalg.eigvalsh(hessian)[-1])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lecturekit._checks import check_positive_int, check_real
+from lecturekit._checks import check_array, check_positive_int, check_real
 
 
 def _rng(seed: int) -> np.random.Generator:
@@ -81,7 +81,7 @@ def spirals(n: int = 200, *, turns: float = 1.5, noise: float = 0.05,
 
 def target_function(x: np.ndarray) -> np.ndarray:
     """A wiggly 1-D function on [-1, 1] to approximate with a network (lecture 2)."""
-    x = np.asarray(x, dtype=np.float64)
+    x = check_array("x", x)
     return np.sin(3 * np.pi * x) * np.exp(-x**2) + 0.5 * x
 
 

@@ -31,3 +31,20 @@ def test_negative_seed_names_the_argument():
 
     with pytest.raises(ValueError, match="seed must be >= 0"):
         toydata.moons(10, seed=-1)
+
+
+def test_helpers_name_the_bad_argument():
+    from lecturekit import backprop, convplots, perceptron, sgd, toydata
+
+    with pytest.raises(ValueError, match="x must have shape"):
+        perceptron.perceptron_update(np.zeros(2), 0.0, np.zeros(3), 1)
+    with pytest.raises(ValueError, match="y must be the label 0 or 1"):
+        perceptron.perceptron_update(np.zeros(2), 0.0, np.zeros(2), 2)
+    with pytest.raises(ValueError, match="X must hold at least one sample"):
+        sgd.max_stable_learning_rate(np.zeros((0, 2)))
+    with pytest.raises(ValueError, match="at least one gradient"):
+        backprop.largest_difference(([], []), ([], []))
+    with pytest.raises(TypeError, match="x must be a numeric array"):
+        toydata.target_function("a")
+    with pytest.raises(TypeError, match="row must be an int"):
+        convplots.correlation_step(np.zeros((4, 4)), np.ones((3, 3)), 0.5, 0)
