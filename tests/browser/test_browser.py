@@ -249,6 +249,26 @@ def _select(page, index: int):
     assert _active(page) == index, f"could not select cell {index}"
 
 
+def _run_cell(page, index: int, attempts: int = 3):
+    """Run cell ``index`` with Ctrl+Enter and wait until it has run. A key press that a busy
+    page drops is retried: the cell counts as started once its prompt changes."""
+    prompt = _cell(page, index).locator(".jp-InputPrompt").first
+    before = prompt.text_content()
+    for _ in range(attempts):
+        _select(page, index)
+        page.keyboard.press("Control+Enter")
+        try:
+            page.wait_for_function("([node, before]) => node.textContent !== before",
+                                   arg=[prompt.element_handle(), before], timeout=15_000)
+            break
+        except Exception:  # noqa: BLE001 - the key press was lost; press it again
+            continue
+    else:
+        raise AssertionError(f"cell {index} did not start running after {attempts} tries")
+    _wait_idle(page)
+    assert re.search(r"\d", prompt.text_content() or ""), f"cell {index} shows no execution count"
+
+
 def _run_through(page, notebook, last: int):
     """Run the code cells up to ``last`` in order, hidden setup cells (slide type "skip")
     included, as an instructor who runs the notebook before presenting: each cell is made
@@ -257,9 +277,7 @@ def _run_through(page, notebook, last: int):
     page.keyboard.press("Escape")
     for index, cell in enumerate(notebook.cells[:last + 1]):
         if cell.cell_type == "code":
-            _select(page, index)
-            page.keyboard.press("Control+Enter")
-            _wait_idle(page)
+            _run_cell(page, index)
             shown = _cell(page, index).locator(".jp-OutputArea").all_inner_texts()
             assert not any("Traceback" in text for text in shown), f"cell {index} raised: {shown[-1][-600:]}"
 
