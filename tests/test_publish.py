@@ -1,7 +1,10 @@
 """Publishing (lecturekit.publish): course page, handouts and slides, built atomically,
 with local assets and no URL that leaves the build folder."""
 
+import json
+import os
 import re
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -95,12 +98,75 @@ def test_building_one_notebook_keeps_the_others(tmp_path):
     assert (out / "01-demo.html").is_file() and (out / "02-other.slides.html").is_file()
 
 
-def test_pages_load_nothing_from_outside_the_build_folder(tmp_path):
+# A stand-in for npm: `npm pack NAME@VERSION --pack-destination DIR ...` packs a folder of
+# the test's making into DIR, logs the call, and fails like an offline npm when asked to.
+FAKE_NPM = """#!{python}
+import json, os, pathlib, sys, tarfile
+args = sys.argv[1:]
+with open(os.environ["FAKE_NPM_LOG"], "a") as log:
+    log.write(" ".join(args) + "\\n")
+if os.environ.get("FAKE_NPM_OFFLINE"):
+    sys.exit("npm error code ENOTFOUND\\nnpm error request to the registry failed")
+destination = pathlib.Path(args[args.index("--pack-destination") + 1])
+folder = json.loads(os.environ["FAKE_NPM_PACKAGES"])[args[1]]
+with tarfile.open(destination / "package.tgz", "w:gz") as archive:
+    archive.add(folder, arcname="package")
+"""
+
+# The files of each npm package that the pages use (publish._NPM_FILES), as small stand-ins.
+FAKE_PACKAGE_FILES = {
+    "reveal.js": {"dist/reveal.js": "// reveal", "dist/reveal.css": "/* reveal */",
+                  "dist/theme/white.css": "@import url(https://fonts.example/source-sans.css);\n.reveal {}",
+                  "dist/theme/fonts/source-sans-pro/source-sans-pro.css": "/* font */",
+                  "plugin/notes/notes.js": "// notes"},
+    "requirejs": {"require.js": "// require"},
+    "jquery": {"dist/jquery.min.js": "// jquery"},
+    "html-manager": {"dist/embed-amd.js": "// widgets"},
+}
+
+
+@pytest.fixture()
+def fake_npm(tmp_path, monkeypatch):
+    """A fake ``npm`` first on PATH and an empty asset cache; returns the log of npm calls."""
+    packages = {}
+    for key, (name, version) in publish.NPM_ASSETS.items():
+        folder = tmp_path / "npm-packages" / key
+        for relative, text in FAKE_PACKAGE_FILES[key].items():
+            (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+            (folder / relative).write_text(text)
+        packages[f"{name}@{version}"] = str(folder)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "npm").write_text(FAKE_NPM.format(python=sys.executable))
+    (bin_dir / "npm").chmod(0o755)
+    log = tmp_path / "npm.log"
+    log.write_text("")
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("FAKE_NPM_PACKAGES", json.dumps(packages))
+    monkeypatch.setenv("FAKE_NPM_LOG", str(log))
+    monkeypatch.setenv("LECTUREKIT_ASSETS_CACHE", str(tmp_path / "asset-cache"))
+    return log
+
+
+def test_assets_are_fetched_with_npm_once_then_read_from_the_cache(fake_npm, tmp_path):
     assets = publish.find_assets()
-    if assets.missing:
-        pytest.skip(f"offline assets unavailable here: {assets.missing}")
+    assert assets.missing == []
+    assert set(assets.local) == {"mathjax", *publish.NPM_ASSETS}
+    assert assets.reveal == "assets/reveal.js" and assets.widgets.startswith("assets/")
+    calls = fake_npm.read_text().splitlines()
+    assert sorted(call.split()[1] for call in calls) == sorted(
+        f"{name}@{version}" for name, version in publish.NPM_ASSETS.values())
+    assert all(call.startswith("pack ") for call in calls)
+    publish.find_assets()
+    assert len(fake_npm.read_text().splitlines()) == len(calls), "a cached package was fetched again"
+    assert not list((tmp_path / "asset-cache").glob("tmp*")), "a temporary download folder was left"
+
+
+def test_pages_load_nothing_from_outside_the_build_folder(fake_npm, tmp_path):
     out = tmp_path / "build"
     publish.build([_lecture(tmp_path)], out)
+    theme = (out / "assets" / "reveal.js" / "dist" / "theme" / "white.css").read_text()
+    assert "fonts.example" not in theme and "source-sans-pro.css" in theme
     for page in out.glob("*.html"):
         text = page.read_text()
         assert publish.external_loads(text) == [], page.name
@@ -108,6 +174,25 @@ def test_pages_load_nothing_from_outside_the_build_folder(tmp_path):
         for ref in re.findall(r"""(?:src|href)=["']([^"'#?]+)""", text):
             if not ref.startswith(("data:", "http")) and ref:
                 assert (out / ref).is_file(), f"{page.name} refers to missing {ref}"
+
+
+@pytest.mark.parametrize("offline", ["registry unreachable", "npm not installed"])
+def test_build_without_npm_assets_uses_cdn_links_and_says_so_once(fake_npm, tmp_path, monkeypatch,
+                                                                   capsys, offline):
+    if offline == "registry unreachable":
+        monkeypatch.setenv("FAKE_NPM_OFFLINE", "1")
+    else:
+        monkeypatch.setenv("PATH", str(tmp_path / "no-npm-here"))
+    out = tmp_path / "build"
+    publish.build([_lecture(tmp_path)], out)
+    notices = [line for line in capsys.readouterr().out.splitlines() if "offline assets" in line]
+    assert len(notices) == 1 and "CDN links instead" in notices[0], notices
+    assert ("request to the registry failed" if offline == "registry unreachable"
+            else "npm is not installed") in notices[0]
+    assert not (out / "assets").exists()
+    slides = (out / "01-demo.slides.html").read_text()
+    assert publish.CDN["reveal"] in slides
+    assert not list((tmp_path / "asset-cache").glob("*/.complete")), "a failed fetch was cached"
 
 
 def test_external_loads_finds_cdn_scripts():

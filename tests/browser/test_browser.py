@@ -233,25 +233,28 @@ def _select(page, index: int):
     for _ in range(3):
         if _active(page) == index:
             return
-        _cell(page, index).evaluate("node => node.focus()")
-        try:
-            page.wait_for_function(wait, arg=index, timeout=2_000)
-            return
-        except Exception:  # noqa: BLE001 - fall back to the keyboard
-            pass
+        cell = _cell(page, index)
+        if cell.is_visible():
+            cell.evaluate("node => node.focus()")
+            try:
+                page.wait_for_function(wait, arg=index, timeout=2_000)
+                return
+            except Exception:  # noqa: BLE001 - fall back to the keyboard
+                pass
         page.keyboard.press("Escape")
         while _active(page) < index:
             before = _active(page)
             page.keyboard.press("j")
-            page.wait_for_timeout(100)
+            page.wait_for_timeout(50)
             if _active(page) == before:
                 break
     assert _active(page) == index, f"could not select cell {index}"
 
 
-def _run_cell(page, index: int, attempts: int = 3):
+def _run_cell(page, index: int, attempts: int = 4):
     """Run cell ``index`` with Ctrl+Enter and wait until it has run. A key press that a busy
-    page drops is retried: the cell counts as started once its prompt changes."""
+    page drops is retried: the cell counts as started once its prompt changes (at once, even
+    while the kernel is still busy with the cell before)."""
     prompt = _cell(page, index).locator(".jp-InputPrompt").first
     before = prompt.text_content()
     for _ in range(attempts):
@@ -259,7 +262,7 @@ def _run_cell(page, index: int, attempts: int = 3):
         page.keyboard.press("Control+Enter")
         try:
             page.wait_for_function("([node, before]) => node.textContent !== before",
-                                   arg=[prompt.element_handle(), before], timeout=15_000)
+                                   arg=[prompt.element_handle(), before], timeout=4_000)
             break
         except Exception:  # noqa: BLE001 - the key press was lost; press it again
             continue
