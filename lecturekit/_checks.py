@@ -4,6 +4,7 @@ that names the argument and says what was expected."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from numbers import Integral, Real
 from typing import Any
 
@@ -42,13 +43,35 @@ def check_module(name: str, value: Any) -> Any:
     return value
 
 
-def check_positive_int(name: str, value: Any, *, minimum: int = 1) -> int:
-    """``value`` must be an int (not a bool) of at least ``minimum``."""
+def check_positive_int(name: str, value: Any, *, minimum: int = 1, maximum: int | None = None) -> int:
+    """``value`` must be an int (not a bool) of at least ``minimum`` and at most ``maximum``."""
     if isinstance(value, bool) or not isinstance(value, Integral):
         raise TypeError(f"{name} must be an int, got {type(value).__name__}")
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be at most {maximum:,}, got {value:,}")
     return int(value)
+
+
+MAX_LAYERS = 1_000  # layer sizes lists longer than this are a mistake, not a network
+MAX_UNITS = 100_000  # units in one layer
+MAX_PARAMETERS = 50_000_000  # weights and biases of a fully connected network (400 MB in float64)
+
+
+def check_sizes(name: str, sizes: Any) -> list[int]:
+    """``sizes`` must list 2 or more layer sizes (inputs first) of a network that fits in memory."""
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
+        raise TypeError(f"{name} must be a list of layer sizes such as [2, 4, 1], got {type(sizes).__name__}")
+    if not 2 <= len(sizes) <= MAX_LAYERS:
+        raise ValueError(f"{name} must list between 2 and {MAX_LAYERS:,} layers (input and output "
+                         f"included), got {len(sizes)}")
+    checked = [check_positive_int(f"{name}[{i}]", size, maximum=MAX_UNITS) for i, size in enumerate(sizes)]
+    parameters = sum(n_in * n_out + n_out for n_in, n_out in zip(checked[:-1], checked[1:]))
+    if parameters > MAX_PARAMETERS:
+        raise ValueError(f"{name} = {checked} has {parameters:,} weights and biases, more than the "
+                         f"{MAX_PARAMETERS:,} these helpers accept")
+    return checked
 
 
 def check_real(name: str, value: Any, *, minimum: float | None = None, strict: bool = False) -> float:

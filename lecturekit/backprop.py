@@ -22,14 +22,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from lecturekit import activations
-from lecturekit._checks import check_array, check_positive_int, check_real
-from lecturekit.diagrams import check_sizes
+from lecturekit._checks import check_array, check_choice, check_positive_int, check_real, check_sizes
 
 if TYPE_CHECKING:
     import torch
 
 Gradients = tuple[list[np.ndarray], list[np.ndarray]]
 Activation = Callable[[np.ndarray], np.ndarray]
+
+MAX_EPOCHS = 100_000  # more would run for hours on these numpy networks
+MAX_SAMPLES = 10_000_000  # minibatches holds a permutation of every sample index
 
 
 # The activation functions and their derivatives come from lecture 1 (lecturekit.activations);
@@ -67,22 +69,6 @@ def weight_gradient(delta: np.ndarray, a_prev: np.ndarray) -> np.ndarray:
     return delta.T @ a_prev / len(delta)
 
 
-# --- argument checks ------------------------------------------------------------------------
-
-def _check_activation(activation: Any) -> str:
-    if not isinstance(activation, str):
-        raise TypeError(f"activation must be a string, got {type(activation).__name__}")
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
-    return activation
-
-
-def _check_gradients(name: str, grads: Any, params: list[np.ndarray]) -> list[np.ndarray]:
-    if not isinstance(grads, (list, tuple)) or len(grads) != len(params):
-        raise ValueError(f"{name} must be a list of {len(params)} arrays, one per layer")
-    return [check_array(f"{name}[{i}]", g, shape=p.shape) for i, (g, p) in enumerate(zip(grads, params))]
-
-
 # --- the network ----------------------------------------------------------------------------
 
 class MLP:
@@ -92,11 +78,15 @@ class MLP:
     output layer included, applies ``activation`` ("sigmoid", "tanh" or "relu"). Weights
     start as Gaussian numbers scaled by 1/sqrt(inputs of the layer), biases at zero.
     ``weights[l]`` has shape ``(sizes[l+1], sizes[l])`` and ``biases[l]`` shape ``(sizes[l+1],)``.
+
+    The methods the lecture shows (``feedforward``, ``backward``, ``sgd_step``) are the
+    equations alone. Data comes in through the constructor's settings and :meth:`fit`,
+    :meth:`loss` and :meth:`predict`, which check it once.
     """
 
     def __init__(self, sizes: Sequence[int], *, activation: str = "sigmoid", seed: int = 0) -> None:
-        self.sizes = check_sizes(sizes)
-        self.activation = _check_activation(activation)
+        self.sizes = check_sizes("sizes", sizes)
+        self.activation = check_choice("activation", activation, ACTIVATIONS)
         self.seed = check_positive_int("seed", seed, minimum=0)
         rng = np.random.default_rng(self.seed)
         pairs = list(zip(self.sizes[:-1], self.sizes[1:]))
@@ -111,20 +101,22 @@ class MLP:
         """Number of weights and biases together."""
         return sum(w.size + b.size for w, b in zip(self.weights, self.biases))
 
-    def _check_inputs(self, X: Any) -> np.ndarray:
+    def check_inputs(self, X: Any) -> np.ndarray:
+        """``X`` as a float64 array of shape ``(n, sizes[0])``, n >= 1, finite (the boundary check)."""
         X = check_array("X", X, shape=(None, self.sizes[0]))
         if X.shape[0] == 0:
-            raise ValueError("X must hold at least one sample (one row)")
+            raise ValueError("X must hold at least one sample (one row), got shape " + str(X.shape))
         return X
 
-    def _check_batch(self, X: Any, Y: Any) -> tuple[np.ndarray, np.ndarray]:
-        X = self._check_inputs(X)
+    def check_batch(self, X: Any, Y: Any) -> tuple[np.ndarray, np.ndarray]:
+        """``X`` and targets ``Y`` of shape ``(n, sizes[-1])`` as float64 arrays (the boundary check)."""
+        X = self.check_inputs(X)
         return X, check_array("Y", Y, shape=(X.shape[0], self.sizes[-1]))
 
     def feedforward(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """z^l = a^(l-1) W^l.T + b^l and a^l = sigma(z^l), layer by layer; returns all z and all a."""
         act, _ = ACTIVATIONS[self.activation]
-        zs, outputs = [], [self._check_inputs(X)]
+        zs, outputs = [], [X]
         for w, b in zip(self.weights, self.biases):
             zs.append(outputs[-1] @ w.T + b)
             outputs.append(act(zs[-1]))
@@ -136,12 +128,11 @@ class MLP:
 
     def loss(self, X: np.ndarray, Y: np.ndarray) -> float:
         """The mean squared-error loss C on the batch ``(X, Y)``."""
-        X, Y = self._check_batch(X, Y)
+        X, Y = self.check_batch(X, Y)
         return mse_loss(self.forward(X), Y)
 
     def backward(self, X: np.ndarray, Y: np.ndarray) -> Gradients:
         """Gradients (dC/dW, dC/db) of the loss on the batch: BP1, BP2 going back, BP3 and BP4."""
-        X, Y = self._check_batch(X, Y)
         _, d_act = ACTIVATIONS[self.activation]
         zs, outputs = self.feedforward(X)
         deltas = [output_error(outputs[-1], Y, zs[-1], d_act)]
@@ -153,16 +144,22 @@ class MLP:
 
     def sgd_step(self, grad_w: list[np.ndarray], grad_b: list[np.ndarray], lr: float) -> None:
         """One gradient-descent step in place: W <- W - lr dC/dW and b <- b - lr dC/db."""
-        lr = check_real("lr", lr, minimum=0.0, strict=True)
-        grad_w = _check_gradients("grad_w", grad_w, self.weights)
-        grad_b = _check_gradients("grad_b", grad_b, self.biases)
         for w, b, gw, gb in zip(self.weights, self.biases, grad_w, grad_b):
             w -= lr * gw
             b -= lr * gb
 
+    def fit(self, X: Any, Y: Any, *, epochs: int, batch_size: int, lr: float, seed: int = 0) -> list[float]:
+        """Check the data and settings once, then train with :func:`train`; returns its losses."""
+        X, Y = self.check_batch(X, Y)
+        epochs = check_positive_int("epochs", epochs, maximum=MAX_EPOCHS)
+        batch_size = check_positive_int("batch_size", batch_size, maximum=len(X))
+        lr = check_real("lr", lr, minimum=0.0, strict=True)
+        return train(self, X, Y, epochs=epochs, batch_size=batch_size, lr=lr,
+                     seed=check_positive_int("seed", seed, minimum=0))
+
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Class labels: output >= 0.5 for one output unit, else the index of the largest output."""
-        out = self.forward(X)
+        out = self.forward(self.check_inputs(X))
         if out.shape[1] == 1:
             return (out[:, 0] >= 0.5).astype(np.int64)
         return out.argmax(axis=1).astype(np.int64)
@@ -172,7 +169,7 @@ class MLP:
 
 def minibatches(n: int, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
     """Shuffle the sample indices 0..n-1 and cut them into batches of ``batch_size`` (lecture 3)."""
-    n = check_positive_int("n", n)
+    n = check_positive_int("n", n, maximum=MAX_SAMPLES)
     batch_size = check_positive_int("batch_size", batch_size)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
@@ -184,19 +181,13 @@ def train(model: MLP, X: np.ndarray, Y: np.ndarray, *, epochs: int, batch_size: 
           seed: int = 0) -> list[float]:
     """Minibatch SGD (lecture 3): every epoch shuffles the data, takes one step per batch, and
     records the loss on the whole set. Returns the loss after each epoch."""
-    if not isinstance(model, MLP):
-        raise TypeError(f"model must be an MLP, got {type(model).__name__}")
-    X, Y = model._check_batch(X, Y)
-    epochs = check_positive_int("epochs", epochs)
-    check_positive_int("batch_size", batch_size)
-    check_real("lr", lr, minimum=0.0, strict=True)
-    rng = np.random.default_rng(check_positive_int("seed", seed, minimum=0))
+    rng = np.random.default_rng(seed)
     history = []
     for _ in range(epochs):
         for batch in minibatches(len(X), batch_size, rng):
             grad_w, grad_b = model.backward(X[batch], Y[batch])
             model.sgd_step(grad_w, grad_b, lr)
-        history.append(model.loss(X, Y))
+        history.append(mse_loss(model.forward(X), Y))
     return history
 
 
@@ -205,7 +196,7 @@ def numerical_gradient(model: MLP, X: np.ndarray, Y: np.ndarray, *, eps: float =
     every weight and bias p, one at a time. Slow (two loss evaluations per parameter), but simple."""
     if not isinstance(model, MLP):
         raise TypeError(f"model must be an MLP, got {type(model).__name__}")
-    X, Y = model._check_batch(X, Y)
+    X, Y = model.check_batch(X, Y)
     eps = check_real("eps", eps, minimum=0.0, strict=True)
     return ([_numerical_partials(model, w, X, Y, eps) for w in model.weights],
             [_numerical_partials(model, b, X, Y, eps) for b in model.biases])
@@ -265,9 +256,6 @@ def torch_gradients(model: MLP, X: np.ndarray, Y: np.ndarray) -> Gradients:
     """The gradients of the same loss computed by ``torch.autograd`` in float64 (lecture 3)."""
     import torch
 
-    if not isinstance(model, MLP):
-        raise TypeError(f"model must be a lecturekit.backprop.MLP, got {type(model).__name__}")
-    X, Y = model._check_batch(X, Y)
     net = to_torch(model)
     out = net(torch.from_numpy(X))
     loss = 0.5 * ((out - torch.from_numpy(Y)) ** 2).sum(dim=1).mean()

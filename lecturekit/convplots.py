@@ -59,8 +59,9 @@ def correlation_step(image: Any, kernel: Any, row: int, col: int, *, padding: in
     (lecture 4)."""
     from lecturekit.plotting import new_figure
 
-    image = check_array("image", image, ndim=2)
-    kernel = check_array("kernel", kernel, ndim=2)
+    image = _kernels.check_image("image", image)
+    kernel = _kernels.check_image("kernel", kernel)
+    _, padding = _kernels.check_window(image, kernel.shape, padding=padding)
     output = _kernels.correlate2d(image, kernel, padding=padding)
     row, col = check_positive_int("row", row, minimum=0), check_positive_int("col", col, minimum=0)
     if not (0 <= row < output.shape[0] and 0 <= col < output.shape[1]):
@@ -82,9 +83,9 @@ def pooling_figure(x: Any, size: int, *, stride: int | None = None) -> Figure:
 
     from lecturekit.plotting import new_figure
 
-    x = check_array("x", x, ndim=2)
-    size = check_positive_int("size", size)
-    stride = size if stride is None else check_positive_int("stride", stride)
+    x = _kernels.check_image("x", x)
+    size = check_positive_int("size", size, maximum=_kernels.MAX_SIDE)
+    stride, _ = _kernels.check_window(x, (size, size), stride=size if stride is None else stride)
     pooled = {mode: _kernels.pool2d(x, size, stride=stride, mode=mode) for mode in _kernels.POOL_MODES}
     widths = [x.shape[1], pooled["max"].shape[1], pooled["mean"].shape[1]]
     fig, axes = new_figure(3, width=12, height=4.4, gridspec_kw={"width_ratios": widths})

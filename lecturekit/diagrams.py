@@ -11,32 +11,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from lecturekit._checks import check_positive_int
+from lecturekit._checks import check_sizes as check_network_sizes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 MAX_DRAWN = 10  # layers larger than this are drawn abbreviated
-MAX_UNITS = 100_000  # largest layer size accepted
-MAX_LAYERS = 12  # most layers (input and output included) accepted
+MAX_LAYERS = 12  # most layers (input and output included) drawn side by side
 
 NODE_RADIUS = 0.28
 LAYER_COLORS = {"input": "#9ecae1", "hidden": "#d9d9d9", "output": "#fdae6b"}
 
 
 def check_sizes(sizes: Sequence[int]) -> list[int]:
-    """``sizes`` must be a list of 2 to ``MAX_LAYERS`` positive ints up to ``MAX_UNITS`` (lecture 2)."""
-    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
-        raise TypeError(f"sizes must be a list of layer sizes such as [2, 4, 1], got {type(sizes).__name__}")
-    if not 2 <= len(sizes) <= MAX_LAYERS:
-        raise ValueError(f"sizes must list between 2 and {MAX_LAYERS} layers (input and output included), "
-                         f"got {len(sizes)}")
-    checked = [check_positive_int(f"sizes[{i}]", size) for i, size in enumerate(sizes)]
-    for i, size in enumerate(checked):
-        if size > MAX_UNITS:
-            raise ValueError(f"sizes[{i}] must be at most {MAX_UNITS:,} units, got {size:,}")
-    return checked
+    """Layer sizes that can be drawn: a valid network of at most ``MAX_LAYERS`` layers (lecture 2)."""
+    sizes = check_network_sizes("sizes", sizes)
+    if len(sizes) > MAX_LAYERS:
+        raise ValueError(f"sizes must list at most {MAX_LAYERS} layers to be drawn, got {len(sizes)}")
+    return sizes
 
 
 def parameter_count(sizes: Sequence[int]) -> int:

@@ -1,7 +1,9 @@
 """Convolution kernels, 2-D cross-correlation and pooling, written out in numpy.
 
 Introduced in lecture 4 (kernels and feature maps) and lecture 5 (pooling). These are
-readable reference implementations: they compute the same numbers as
+readable reference implementations, the formulas and nothing else (:func:`apply_kernel` and
+the figure helpers of :mod:`lecturekit.convplots` check user arrays on the way in): they
+compute the same numbers as
 ``torch.nn.functional.conv2d``, ``max_pool2d`` and ``avg_pool2d`` on one single-channel
 image, so that the lectures can show what the torch layers do.
 
@@ -17,7 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from lecturekit._checks import check_array, check_bool, check_positive_int, to_numpy
+from lecturekit._checks import check_array, check_positive_int, to_numpy
 
 
 def _frozen(rows: list[list[float]], scale: float = 1.0) -> np.ndarray:
@@ -41,40 +43,16 @@ KERNELS: dict[str, np.ndarray] = {
 POOL_MODES = ("max", "mean")
 
 
-def _check_image(name: str, value: Any) -> np.ndarray:
-    """A 2-D array of real numbers (ints or floats, not bools or complex) as float64."""
-    raw = np.asarray(to_numpy(value))
-    if raw.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold real numbers (int or float), got dtype {raw.dtype}")
-    array = check_array(name, raw, ndim=2)
-    if 0 in array.shape:
-        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
-    return array
-
-
-def _check_padding(padding: Any) -> int:
-    return check_positive_int("padding", padding, minimum=0)
-
-
 def output_size(n: int, kernel_size: int, *, stride: int = 1, padding: int = 0) -> int:
     """Length of a convolution's output along one axis: ``(n + 2p - k) // s + 1`` (lecture 4).
 
     ``n`` is the input length, ``k`` the kernel size, ``s`` the stride, ``p`` the zero
     padding added on each side. The same formula gives the output size of pooling.
     """
-    n = check_positive_int("n", n)
-    kernel_size = check_positive_int("kernel_size", kernel_size)
-    stride = check_positive_int("stride", stride)
-    padding = _check_padding(padding)
-    if n + 2 * padding < kernel_size:
-        raise ValueError(
-            f"the padded input ({n} + 2*{padding} = {n + 2 * padding}) is smaller than the kernel "
-            f"({kernel_size}); use a smaller kernel_size or more padding"
-        )
     return (n + 2 * padding - kernel_size) // stride + 1
 
 
-def correlate2d(image: Any, kernel: Any, *, stride: int = 1, padding: int = 0) -> np.ndarray:
+def correlate2d(image: np.ndarray, kernel: np.ndarray, *, stride: int = 1, padding: int = 0) -> np.ndarray:
     """2-D cross-correlation of one image with one kernel, as a CNN layer computes it (lecture 4).
 
     The image is padded with ``padding`` zeros on every side; the kernel is then placed at
@@ -83,22 +61,69 @@ def correlate2d(image: Any, kernel: Any, *, stride: int = 1, padding: int = 0) -
     ``(output_size(h, kh, ...), output_size(w, kw, ...))``, equal to
     ``torch.nn.functional.conv2d`` on the same single-channel data.
     """
-    image = _check_image("image", image)
-    kernel = _check_image("kernel", kernel)
-    stride = check_positive_int("stride", stride)
-    padding = _check_padding(padding)
-    for axis, (n, k) in enumerate(zip(image.shape, kernel.shape)):
-        if n + 2 * padding < k:
-            raise ValueError(
-                f"image (shape {image.shape}) is smaller than kernel (shape {kernel.shape}) along "
-                f"axis {axis} with padding={padding}; pad the image or use a smaller kernel"
-            )
-    padded = np.pad(image, padding)
+    padded = np.pad(np.asarray(image, dtype=np.float64), padding)
+    kernel = np.asarray(kernel, dtype=np.float64)
     # Every kernel-sized patch of the padded image, at every stride-th position:
     # patches[r, c] is the patch whose top-left corner is at (r * stride, c * stride).
     patches = sliding_window_view(padded, kernel.shape)[::stride, ::stride]
     # Multiply each patch element-wise with the kernel and add up the products.
     return np.einsum("rcij,ij->rc", patches, kernel)
+
+
+def pool2d(x: np.ndarray, size: int, *, stride: int | None = None, mode: str = "max") -> np.ndarray:
+    """Max or mean pooling of a 2-D array over ``size x size`` windows, no padding (lecture 5).
+
+    ``stride`` defaults to ``size`` (windows side by side, no overlap). ``mode`` is
+    ``"max"`` or ``"mean"``. Windows that would run past the edge are dropped, exactly as
+    in ``torch.nn.functional.max_pool2d`` / ``avg_pool2d`` with their default arguments.
+    """
+    step = size if stride is None else stride
+    windows = sliding_window_view(np.asarray(x, dtype=np.float64), (size, size))[::step, ::step]
+    return windows.max(axis=(2, 3)) if mode == "max" else windows.mean(axis=(2, 3))
+
+
+def conv2d_parameter_count(in_channels: int, out_channels: int, kernel_size: int, *,
+                           bias: bool = True) -> int:
+    """Weights and biases of a convolutional layer: ``out * (in * k * k + 1)`` (lecture 5).
+
+    The count does not depend on the image size: the same kernels are shared by every position.
+    """
+    return out_channels * (in_channels * kernel_size * kernel_size + int(bias))
+
+
+def linear_parameter_count(in_features: int, out_features: int, *, bias: bool = True) -> int:
+    """Weights and biases of a fully connected layer: ``out * (in + 1)`` (lecture 5)."""
+    return out_features * (in_features + int(bias))
+
+
+# --- the boundary: user images and kernels come in here ------------------------------------
+
+MAX_SIDE = 10_000  # image or kernel side; a 10,000 x 10,000 float64 image is 800 MB
+
+
+def check_image(name: str, value: Any) -> np.ndarray:
+    """A non-empty 2-D array of real numbers (ints or floats, not bools or complex) as float64."""
+    raw = np.asarray(to_numpy(value))
+    if raw.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must hold real numbers (int or float), got dtype {raw.dtype}")
+    array = check_array(name, raw, ndim=2)
+    if 0 in array.shape or max(array.shape) > MAX_SIDE:
+        raise ValueError(f"{name} must have sides from 1 to {MAX_SIDE:,}, got shape {array.shape}")
+    return array
+
+
+def check_window(image: np.ndarray, window: tuple[int, ...], *, stride: Any = 1,
+                 padding: Any = 0) -> tuple[int, int]:
+    """``stride >= 1`` and ``padding >= 0`` as ints, with which a ``window`` fits the image."""
+    stride = check_positive_int("stride", stride, maximum=MAX_SIDE)
+    padding = check_positive_int("padding", padding, minimum=0, maximum=MAX_SIDE)
+    for axis, (n, k) in enumerate(zip(image.shape, window)):
+        if n + 2 * padding < k:
+            raise ValueError(
+                f"image (shape {image.shape}) is smaller than the window (shape {tuple(window)}) "
+                f"along axis {axis} with padding={padding}; pad the image or use a smaller window"
+            )
+    return stride, padding
 
 
 def apply_kernel(image: Any, kernel: Any) -> np.ndarray:
@@ -111,51 +136,10 @@ def apply_kernel(image: Any, kernel: Any) -> np.ndarray:
         if kernel not in KERNELS:
             raise ValueError(f"kernel must be one of {sorted(KERNELS)} or an array, got {kernel!r}")
         kernel = KERNELS[kernel]
-    kernel = _check_image("kernel", kernel)
+    image, kernel = check_image("image", image), check_image("kernel", kernel)
     rows, cols = kernel.shape
     if rows != cols or rows % 2 == 0:
         raise ValueError(
             f"kernel must be square with an odd side so that it has a centre pixel, got shape {kernel.shape}"
         )
     return correlate2d(image, kernel, padding=rows // 2)
-
-
-def pool2d(x: Any, size: int, *, stride: int | None = None, mode: str = "max") -> np.ndarray:
-    """Max or mean pooling of a 2-D array over ``size x size`` windows, no padding (lecture 5).
-
-    ``stride`` defaults to ``size`` (windows side by side, no overlap). ``mode`` is
-    ``"max"`` or ``"mean"``. Windows that would run past the edge are dropped, exactly as
-    in ``torch.nn.functional.max_pool2d`` / ``avg_pool2d`` with their default arguments.
-    """
-    x = _check_image("x", x)
-    size = check_positive_int("size", size)
-    stride = size if stride is None else check_positive_int("stride", stride)
-    if mode not in POOL_MODES:
-        raise ValueError(f"mode must be one of {POOL_MODES}, got {mode!r}")
-    if min(x.shape) < size:
-        raise ValueError(f"x (shape {x.shape}) is smaller than the pooling window ({size} x {size})")
-    windows = sliding_window_view(x, (size, size))[::stride, ::stride]
-    if mode == "max":
-        return windows.max(axis=(2, 3))
-    return windows.mean(axis=(2, 3))
-
-
-def conv2d_parameter_count(in_channels: int, out_channels: int, kernel_size: int, *,
-                           bias: bool = True) -> int:
-    """Weights and biases of a convolutional layer: ``out * (in * k * k + 1)`` (lecture 5).
-
-    The count does not depend on the image size: the same kernels are shared by every position.
-    """
-    in_channels = check_positive_int("in_channels", in_channels)
-    out_channels = check_positive_int("out_channels", out_channels)
-    kernel_size = check_positive_int("kernel_size", kernel_size)
-    bias = check_bool("bias", bias)
-    return out_channels * (in_channels * kernel_size * kernel_size + int(bias))
-
-
-def linear_parameter_count(in_features: int, out_features: int, *, bias: bool = True) -> int:
-    """Weights and biases of a fully connected layer: ``out * (in + 1)`` (lecture 5)."""
-    in_features = check_positive_int("in_features", in_features)
-    out_features = check_positive_int("out_features", out_features)
-    bias = check_bool("bias", bias)
-    return out_features * (in_features + int(bias))

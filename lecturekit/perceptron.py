@@ -2,8 +2,8 @@
 
 A perceptron computes ``z = w . x + b`` and outputs the step of ``z``: 1 if ``z >= 0``,
 else 0. The learning rule visits the training points one by one and, after each mistake,
-moves the weights towards the point's side: ``w += eta * (y - y_hat) * x`` and
-``b += eta * (y - y_hat)``.
+moves the weights towards the point's side: ``w += lr * (y - y_hat) * x`` and
+``b += lr * (y - y_hat)`` (``lr``, the learning rate, is the slides' eta).
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+MAX_EPOCHS = 100_000  # passes over the data; more would run for minutes on a toy problem
+
 
 def _check_data(X: Any, y: Any | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     X = check_array("X", X, ndim=2)
@@ -33,24 +35,15 @@ def _check_data(X: Any, y: Any | None = None) -> tuple[np.ndarray, np.ndarray | 
     return X, labels.astype(np.int64)
 
 
-def _check_step(weights: Any, bias: Any, x: Any, y: Any, learning_rate: Any) -> tuple[Any, ...]:
-    weights = check_array("weights", weights, ndim=1)
-    x = check_array("x", x, shape=(len(weights),))
-    if isinstance(y, bool) or y not in (0, 1):
-        raise ValueError(f"y must be the label 0 or 1, got {y!r}")
-    return weights, check_real("bias", bias), x, int(y), check_real("learning_rate", learning_rate)
-
-
 def perceptron_update(weights: np.ndarray, bias: float, x: np.ndarray, y: int,
-                      learning_rate: float = 1.0) -> tuple[np.ndarray, float]:
+                      lr: float = 1.0) -> tuple[np.ndarray, float]:
     """One step of the perceptron rule for one sample ``(x, y)`` (lecture 1).
 
     Returns the new ``(weights, bias)``; they change only when the prediction is wrong.
     """
-    weights, bias, x, y, learning_rate = _check_step(weights, bias, x, y, learning_rate)
     prediction = 1 if weights @ x + bias >= 0 else 0
     error = y - prediction  # +1, 0 or -1
-    return weights + learning_rate * error * x, bias + learning_rate * error
+    return weights + lr * error * x, bias + lr * error
 
 
 @dataclass(frozen=True)
@@ -79,8 +72,8 @@ class Perceptron:
     the training accuracy at its end).
     """
 
-    def __init__(self, learning_rate: float = 1.0, *, shuffle: bool = True, seed: int = 0) -> None:
-        self.learning_rate = check_real("learning_rate", learning_rate, minimum=0.0, strict=True)
+    def __init__(self, lr: float = 1.0, *, shuffle: bool = True, seed: int = 0) -> None:
+        self.lr = check_real("lr", lr, minimum=0.0, strict=True)
         self.shuffle = check_bool("shuffle", shuffle)
         self.seed = check_positive_int("seed", seed, minimum=0)
         self.weights: np.ndarray | None = None
@@ -89,9 +82,9 @@ class Perceptron:
 
     def __repr__(self) -> str:
         if self.weights is None:
-            return f"Perceptron(learning_rate={self.learning_rate:g}, shuffle={self.shuffle}, not fitted)"
+            return f"Perceptron(lr={self.lr:g}, shuffle={self.shuffle}, not fitted)"
         weights = ", ".join(f"{w:.3g}" for w in self.weights)
-        return (f"Perceptron(learning_rate={self.learning_rate:g}, weights=[{weights}], "
+        return (f"Perceptron(lr={self.lr:g}, weights=[{weights}], "
                 f"bias={self.bias:.3g}, epochs={len(self.history)})")
 
     def fit(self, X: Any, y: Any, epochs: int = 20, *, stop_when_converged: bool = True) -> Perceptron:
@@ -101,7 +94,7 @@ class Perceptron:
         Returns the perceptron itself (lecture 1).
         """
         X, y = _check_data(X, y)
-        epochs = check_positive_int("epochs", epochs)
+        epochs = check_positive_int("epochs", epochs, maximum=MAX_EPOCHS)
         self.weights = np.zeros(X.shape[1])
         self.bias = 0.0
         self.history = []
@@ -110,8 +103,7 @@ class Perceptron:
             mistakes = 0
             order = rng.permutation(len(y)) if self.shuffle else np.arange(len(y))
             for x_i, y_i in zip(X[order], y[order]):
-                new_weights, new_bias = perceptron_update(self.weights, self.bias, x_i, int(y_i),
-                                                          self.learning_rate)
+                new_weights, new_bias = perceptron_update(self.weights, self.bias, x_i, int(y_i), self.lr)
                 mistakes += int(new_bias != self.bias)  # the bias moves exactly after a mistake
                 self.weights, self.bias = new_weights, float(new_bias)
             accuracy = float(np.mean(self.predict(X) == y))

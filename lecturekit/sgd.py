@@ -22,12 +22,14 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 DIVERGED = 1e12  # a cost above this counts as diverged; training stops there
+MAX_SAMPLES = 10_000_000  # linear_data holds every sample in memory
+MAX_EPOCHS = 100_000  # run_sgd keeps the cost after every update: more would fill memory
 
 
 def linear_data(n: int = 200, *, weights: tuple[float, ...] = (2.0, -1.0), bias: float = 0.5,
                 noise: float = 0.3, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Inputs ``X`` ~ N(0, 1) of shape ``(n, d)`` and targets ``X @ weights + bias + noise`` (lecture 2)."""
-    n = check_positive_int("n", n)
+    n = check_positive_int("n", n, maximum=MAX_SAMPLES)
     true_weights = check_array("weights", weights, ndim=1)
     bias = check_real("bias", bias)
     noise = check_real("noise", noise, minimum=0.0)
@@ -81,20 +83,20 @@ class SGDRun:
                 f"diverged={self.diverged})")
 
 
-def run_sgd(X: Any, y: Any, *, learning_rate: float, batch_size: int, epochs: int, seed: int = 0) -> SGDRun:
+def run_sgd(X: Any, y: Any, *, lr: float, batch_size: int, epochs: int, seed: int = 0) -> SGDRun:
     """Minibatch SGD on a linear neuron starting from zero weights (lecture 2).
 
     Each epoch shuffles the samples (with ``seed``) and takes one step
-    ``w -= learning_rate * dC/dw`` per minibatch of ``batch_size`` samples. ``costs[0]`` is the
+    ``w -= lr * dC/dw`` per minibatch of ``batch_size`` samples. ``costs[0]`` is the
     cost before training and ``costs[k]`` the cost on all the data after update ``k``.
     Training stops early once the cost exceeds ``DIVERGED`` or is no longer finite.
     """
     X, y = _check_data(X, y)
-    learning_rate = check_real("learning_rate", learning_rate, minimum=0.0, strict=True)
+    lr = check_real("lr", lr, minimum=0.0, strict=True)
     batch_size = check_positive_int("batch_size", batch_size)
     if batch_size > len(y):
         raise ValueError(f"batch_size must be at most the number of samples ({len(y)}), got {batch_size}")
-    epochs = check_positive_int("epochs", epochs)
+    epochs = check_positive_int("epochs", epochs, maximum=MAX_EPOCHS)
     seed = check_positive_int("seed", seed, minimum=0)
     rng = np.random.default_rng(seed)
     weights, bias = np.zeros(X.shape[1]), 0.0
@@ -106,8 +108,8 @@ def run_sgd(X: Any, y: Any, *, learning_rate: float, batch_size: int, epochs: in
             for start in range(0, len(y), batch_size):
                 batch = order[start:start + batch_size]
                 grad_w, grad_b = gradients(weights, bias, X[batch], y[batch])
-                weights = weights - learning_rate * grad_w
-                bias = bias - learning_rate * grad_b
+                weights = weights - lr * grad_w
+                bias = bias - lr * grad_b
                 costs.append(cost(weights, bias, X, y))
                 if not costs[-1] <= DIVERGED:
                     diverged = True

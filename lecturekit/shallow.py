@@ -15,11 +15,19 @@ import numpy as np
 import torch
 from torch import nn
 
-from lecturekit._checks import check_array, check_choice, check_module, check_positive_int, check_real
-from lecturekit.diagrams import check_sizes
+from lecturekit._checks import (
+    check_array,
+    check_choice,
+    check_module,
+    check_positive_int,
+    check_real,
+    check_sizes,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+MAX_STEPS = 1_000_000  # full-batch steps of fit; more would run for hours
 
 # Activation name -> torch layer, shared with lecturekit.backprop.to_torch.
 TORCH_ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
@@ -30,7 +38,7 @@ def mlp(sizes: Sequence[int], *, activation: str = "relu", seed: int = 0) -> nn.
 
     The output layer is linear (no activation); ``sizes`` is like ``[1, 32, 1]``.
     """
-    sizes = check_sizes(sizes)
+    sizes = check_sizes("sizes", sizes)
     check_choice("activation", activation, TORCH_ACTIVATIONS)
     check_positive_int("seed", seed, minimum=0)
     layers: list[nn.Module] = []
@@ -54,7 +62,7 @@ def _one_thread() -> Iterator[None]:
 
 
 def fit(model: nn.Module, X: Any, Y: Any, *, loss: str = "mse", optimizer: str = "adam",
-        learning_rate: float = 0.01, steps: int = 1000, schedule: str = "constant") -> list[float]:
+        lr: float = 0.01, steps: int = 1000, schedule: str = "constant") -> list[float]:
     """Full-batch training of ``model`` on ``X, Y``; returns the loss before every step (lecture 2).
 
     Runs on one CPU thread, the fastest choice for networks this small.
@@ -62,7 +70,7 @@ def fit(model: nn.Module, X: Any, Y: Any, *, loss: str = "mse", optimizer: str =
     ``loss`` is ``"mse"`` (regression) or ``"bce"`` (two classes, ``Y`` in {0, 1}, the model
     outputs a score whose sigmoid is the probability of class 1). ``optimizer`` is
     ``"sgd"`` (plain gradient descent) or ``"adam"``. ``schedule="cosine"`` lets the learning
-    rate fall from ``learning_rate`` to zero along a half cosine: training then settles in a
+    rate fall from ``lr`` to zero along a half cosine: training then settles in a
     minimum instead of jittering around it, so the result no longer depends on rounding (the
     last digits differ from one CPU to the next).
     """
@@ -72,11 +80,11 @@ def fit(model: nn.Module, X: Any, Y: Any, *, loss: str = "mse", optimizer: str =
     check_choice("loss", loss, losses)
     optimizers = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}
     check_choice("optimizer", optimizer, optimizers)
-    learning_rate = check_real("learning_rate", learning_rate, minimum=0.0, strict=True)
-    steps = check_positive_int("steps", steps)
+    lr = check_real("lr", lr, minimum=0.0, strict=True)
+    steps = check_positive_int("steps", steps, maximum=MAX_STEPS)
     check_choice("schedule", schedule, ("constant", "cosine"))
     criterion = losses[loss]
-    opt = optimizers[optimizer](model.parameters(), lr=learning_rate)
+    opt = optimizers[optimizer](model.parameters(), lr=lr)
     decay = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps) if schedule == "cosine" else None
     history = []
     with _one_thread():
@@ -169,7 +177,7 @@ class WidthResult:
 
 
 def approximation_sweep(widths: Sequence[int] = (2, 8, 32, 128), *, n_train: int = 200, steps: int = 2000,
-                        learning_rate: float = 0.01, seed: int = 0) -> tuple[np.ndarray, list[WidthResult]]:
+                        lr: float = 0.01, seed: int = 0) -> tuple[np.ndarray, list[WidthResult]]:
     """Fit ``toydata.target_function`` on [-1, 1] with a ReLU network of each hidden width (lecture 2).
 
     Trains on ``n_train`` evenly spaced points with Adam and a cosine-decaying learning rate
@@ -181,14 +189,14 @@ def approximation_sweep(widths: Sequence[int] = (2, 8, 32, 128), *, n_train: int
 
     if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence) or not widths:
         raise TypeError("widths must be a non-empty list of hidden layer sizes")
-    widths = [check_positive_int(f"widths[{i}]", w) for i, w in enumerate(widths)]
-    x_train, y_train = toydata.regression_1d(check_positive_int("n_train", n_train))
+    widths = [check_positive_int(f"widths[{i}]", w, maximum=10_000) for i, w in enumerate(widths)]
+    x_train, y_train = toydata.regression_1d(check_positive_int("n_train", n_train, maximum=100_000))
     x_test = np.linspace(-1.0, 1.0, 4 * n_train + 1)[:, None]
     y_test = toydata.target_function(x_test)
     results = []
     for width in widths:
         model = spread_kinks(mlp([1, width, 1], activation="relu", seed=seed), seed=seed)
-        fit(model, x_train, y_train, learning_rate=learning_rate, steps=steps, schedule="cosine")
+        fit(model, x_train, y_train, lr=lr, steps=steps, schedule="cosine")
         prediction = predict(model, x_test)
         error = prediction - y_test
         hand_error = predict(interpolating_network(toydata.target_function, width), x_test) - y_test

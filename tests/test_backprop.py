@@ -198,23 +198,23 @@ def test_bad_activation_and_seed():
         backprop.MLP([2, 1], seed="zero")
 
 
-def test_bad_inputs_and_targets():
+def test_bad_inputs_and_targets_fail_at_the_boundary():
     model = backprop.MLP([2, 3, 1])
     X = np.zeros((4, 2))
     with pytest.raises(ValueError, match=r"X must have shape \(n, 2\)"):
-        model.forward(np.zeros((4, 3)))
+        model.predict(np.zeros((4, 3)))
     with pytest.raises(ValueError, match="X must be 2-D"):
-        model.forward(np.zeros(2))
+        model.predict(np.zeros(2))
     with pytest.raises(ValueError, match="X must contain only finite"):
-        model.forward(np.array([[0.0, np.nan]]))
+        model.predict(np.array([[0.0, np.nan]]))
     with pytest.raises(ValueError, match="at least one sample"):
-        model.forward(np.zeros((0, 2)))
+        model.predict(np.zeros((0, 2)))
     with pytest.raises(TypeError, match="X must be a numeric array"):
-        model.forward("inputs")
+        model.predict("inputs")
     with pytest.raises(ValueError, match=r"Y must have shape \(4, 1\)"):
-        model.backward(X, np.zeros((3, 1)))
+        model.fit(X, np.zeros((3, 1)), epochs=1, batch_size=2, lr=0.1)
     with pytest.raises(ValueError, match="Y must contain only finite"):
-        model.backward(X, np.full((4, 1), np.inf))
+        model.fit(X, np.full((4, 1), np.inf), epochs=1, batch_size=2, lr=0.1)
     with pytest.raises(ValueError, match="Y must be 2-D"):
         model.loss(X, np.zeros(4))
 
@@ -222,21 +222,18 @@ def test_bad_inputs_and_targets():
 def test_bad_training_arguments():
     model = backprop.MLP([2, 3, 1])
     X, Y = np.zeros((4, 2)), np.zeros((4, 1))
-    grad_w, grad_b = model.backward(X, Y)
-    with pytest.raises(ValueError, match="lr must be > 0"):
-        model.sgd_step(grad_w, grad_b, 0.0)
-    with pytest.raises(ValueError, match="grad_w must be a list of 2 arrays"):
-        model.sgd_step(grad_w[:1], grad_b, 0.1)
-    with pytest.raises(ValueError, match=r"grad_b\[0\] must have shape"):
-        model.sgd_step(grad_w, [np.zeros(2), grad_b[1]], 0.1)
     with pytest.raises(ValueError, match="epochs must be >= 1"):
-        backprop.train(model, X, Y, epochs=0, batch_size=2, lr=0.1)
+        model.fit(X, Y, epochs=0, batch_size=2, lr=0.1)
+    with pytest.raises(ValueError, match="epochs must be at most"):
+        model.fit(X, Y, epochs=10**9, batch_size=2, lr=0.1)
     with pytest.raises(ValueError, match="batch_size must be >= 1"):
-        backprop.train(model, X, Y, epochs=1, batch_size=0, lr=0.1)
+        model.fit(X, Y, epochs=1, batch_size=0, lr=0.1)
+    with pytest.raises(ValueError, match="batch_size must be at most 4"):
+        model.fit(X, Y, epochs=1, batch_size=5, lr=0.1)
     with pytest.raises(ValueError, match="lr must be > 0"):
-        backprop.train(model, X, Y, epochs=1, batch_size=2, lr=-1.0)
-    with pytest.raises(TypeError, match="model must be an MLP"):
-        backprop.train("net", X, Y, epochs=1, batch_size=2, lr=0.1)
+        model.fit(X, Y, epochs=1, batch_size=2, lr=-1.0)
+    with pytest.raises(TypeError, match="seed must be an int"):
+        model.fit(X, Y, epochs=1, batch_size=2, lr=0.1, seed="0")
     with pytest.raises(ValueError, match="eps must be > 0"):
         backprop.numerical_gradient(model, X, Y, eps=0.0)
     with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):

@@ -36,10 +36,8 @@ def test_negative_seed_names_the_argument():
 def test_helpers_name_the_bad_argument():
     from lecturekit import backprop, convplots, perceptron, sgd, toydata
 
-    with pytest.raises(ValueError, match="x must have shape"):
-        perceptron.perceptron_update(np.zeros(2), 0.0, np.zeros(3), 1)
-    with pytest.raises(ValueError, match="y must be the label 0 or 1"):
-        perceptron.perceptron_update(np.zeros(2), 0.0, np.zeros(2), 2)
+    with pytest.raises(ValueError, match="y must hold class labels 0 and 1"):
+        perceptron.Perceptron().fit(np.zeros((2, 2)), [0, 2])
     with pytest.raises(ValueError, match="X must hold at least one sample"):
         sgd.max_stable_learning_rate(np.zeros((0, 2)))
     with pytest.raises(ValueError, match="at least one gradient"):

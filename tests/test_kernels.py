@@ -5,7 +5,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from lecturekit import kernels
+from lecturekit import convplots, kernels
 
 
 def _torch_conv(image, kernel, stride, padding):
@@ -134,29 +134,29 @@ def test_parameter_counts_match_torch_modules():
 @pytest.mark.parametrize(
     ("call", "error", "words"),
     [
-        (lambda: kernels.correlate2d(np.ones((5, 5)), np.ones(3)), ValueError, "kernel must be 2-D"),
-        (lambda: kernels.correlate2d(np.ones(5), np.ones((3, 3))), ValueError, "image must be 2-D"),
-        (lambda: kernels.correlate2d(np.ones((5, 5)), np.ones((3, 3)), stride=0), ValueError, "stride"),
-        (lambda: kernels.correlate2d(np.ones((5, 5)), np.ones((3, 3)), stride=1.5), TypeError, "stride"),
-        (lambda: kernels.correlate2d(np.ones((5, 5)), np.ones((3, 3)), padding=-1), ValueError, "padding"),
-        (lambda: kernels.correlate2d(np.ones((2, 5)), np.ones((3, 3))), ValueError, "smaller than kernel"),
-        (lambda: kernels.correlate2d(np.ones((5, 5), dtype=complex), np.ones((3, 3))), TypeError, "dtype"),
-        (lambda: kernels.correlate2d(np.ones((5, 5), dtype=bool), np.ones((3, 3))), TypeError, "dtype"),
-        (lambda: kernels.correlate2d([["a", "b"], ["c", "d"]], np.ones((1, 1))), TypeError, "dtype"),
-        (lambda: kernels.correlate2d(np.full((5, 5), np.nan), np.ones((3, 3))), ValueError, "finite"),
+        (lambda: kernels.apply_kernel(np.ones((5, 5)), np.ones(3)), ValueError, "kernel must be 2-D"),
+        (lambda: kernels.apply_kernel(np.ones(5), np.ones((3, 3))), ValueError, "image must be 2-D"),
+        (lambda: kernels.apply_kernel(np.ones((5, 5), dtype=complex), np.ones((3, 3))), TypeError, "dtype"),
+        (lambda: kernels.apply_kernel(np.ones((5, 5), dtype=bool), np.ones((3, 3))), TypeError, "dtype"),
+        (lambda: kernels.apply_kernel([["a", "b"], ["c", "d"]], np.ones((1, 1))), TypeError, "dtype"),
+        (lambda: kernels.apply_kernel(np.full((5, 5), np.nan), np.ones((3, 3))), ValueError, "finite"),
+        (lambda: kernels.apply_kernel(np.ones((0, 5)), np.ones((3, 3))), ValueError, "image must have sides"),
         (lambda: kernels.apply_kernel(np.ones((5, 5)), np.ones((2, 2))), ValueError, "odd side"),
         (lambda: kernels.apply_kernel(np.ones((5, 5)), np.ones((3, 5))), ValueError, "square"),
         (lambda: kernels.apply_kernel(np.ones((5, 5)), "emboss"), ValueError, "kernel must be one of"),
-        (lambda: kernels.pool2d(np.ones((5, 5)), 2, mode="median"), ValueError, "mode"),
-        (lambda: kernels.pool2d(np.ones((5, 5)), 0), ValueError, "size"),
-        (lambda: kernels.pool2d(np.ones((5, 5)), 2, stride=0), ValueError, "stride"),
-        (lambda: kernels.pool2d(np.ones((1, 5)), 2), ValueError, "smaller than the pooling window"),
-        (lambda: kernels.output_size(5, 7), ValueError, "smaller than the kernel"),
-        (lambda: kernels.output_size(5, 3, stride=0), ValueError, "stride"),
-        (lambda: kernels.conv2d_parameter_count(1, 10, 3, bias=1), TypeError, "bias"),
+        (lambda: convplots.correlation_step(np.ones((5, 5)), np.ones((3, 3)), 0, 0, padding=-1),
+         ValueError, "padding"),
+        (lambda: convplots.correlation_step(np.ones((2, 5)), np.ones((3, 3)), 0, 0), ValueError,
+         "smaller than the window"),
+        (lambda: convplots.correlation_step(np.ones((5, 5)), np.ones((3, 3)), 0, 9), ValueError, "row, col"),
+        (lambda: convplots.pooling_figure(np.ones((5, 5)), 0), ValueError, "size"),
+        (lambda: convplots.pooling_figure(np.ones((5, 5)), 2, stride=0), ValueError, "stride"),
+        (lambda: convplots.pooling_figure(np.ones((5, 5)), 2, stride=1.5), TypeError, "stride"),
+        (lambda: convplots.pooling_figure(np.ones((1, 5)), 2), ValueError, "smaller than the window"),
+        (lambda: convplots.pooling_figure(np.ones((5, 5)), 10**9), ValueError, "size must be at most"),
     ],
 )
-def test_argument_checks(call, error, words):
+def test_boundary_checks_name_the_argument(call, error, words):
     with pytest.raises(error, match=words):
         call()
 

@@ -97,8 +97,8 @@ def test_bad_fit_arguments(X, y, kwargs, error):
 
 
 def test_bad_constructor_and_unfitted_use():
-    with pytest.raises(ValueError, match="learning_rate"):
-        perceptron.Perceptron(learning_rate=0.0)
+    with pytest.raises(ValueError, match="lr"):
+        perceptron.Perceptron(lr=0.0)
     with pytest.raises(TypeError, match="shuffle"):
         perceptron.Perceptron(shuffle=1)
     with pytest.raises(RuntimeError, match="not fitted"):

@@ -28,25 +28,25 @@ def test_full_batch_converges_below_and_diverges_above_the_threshold():
     limit = sgd.max_stable_learning_rate(X)
     solution = np.linalg.lstsq(np.column_stack([X, np.ones(len(X))]), Y, rcond=None)[0]
     best = sgd.cost(solution[:2], solution[2], X, Y)
-    good = sgd.run_sgd(X, Y, learning_rate=0.5 * limit, batch_size=len(Y), epochs=200)
+    good = sgd.run_sgd(X, Y, lr=0.5 * limit, batch_size=len(Y), epochs=200)
     assert not good.diverged and good.costs[-1] == pytest.approx(best, rel=1e-6)
-    bad = sgd.run_sgd(X, Y, learning_rate=1.2 * limit, batch_size=len(Y), epochs=500)
+    bad = sgd.run_sgd(X, Y, lr=1.2 * limit, batch_size=len(Y), epochs=500)
     assert bad.diverged and bad.costs[-1] > sgd.DIVERGED
     assert len(bad.costs) < 501
 
 
 def test_small_learning_rate_is_slow():
-    slow = sgd.run_sgd(X, Y, learning_rate=0.01, batch_size=len(Y), epochs=20)
-    fast = sgd.run_sgd(X, Y, learning_rate=0.5, batch_size=len(Y), epochs=20)
+    slow = sgd.run_sgd(X, Y, lr=0.01, batch_size=len(Y), epochs=20)
+    fast = sgd.run_sgd(X, Y, lr=0.5, batch_size=len(Y), epochs=20)
     assert slow.costs[-1] > 5 * fast.costs[-1]
     assert np.all(np.diff(slow.costs) < 0)
 
 
 def test_updates_per_epoch_and_determinism():
-    run = sgd.run_sgd(X, Y, learning_rate=0.05, batch_size=25, epochs=3, seed=4)
+    run = sgd.run_sgd(X, Y, lr=0.05, batch_size=25, epochs=3, seed=4)
     assert run.updates_per_epoch == 5  # 120 / 25 rounded up
     assert len(run.costs) == 1 + 3 * 5
-    again = sgd.run_sgd(X, Y, learning_rate=0.05, batch_size=25, epochs=3, seed=4)
+    again = sgd.run_sgd(X, Y, lr=0.05, batch_size=25, epochs=3, seed=4)
     np.testing.assert_array_equal(run.costs, again.costs)
     assert repr(run) == repr(again) and "0x" not in repr(run)
 
@@ -61,8 +61,8 @@ def test_linear_data_is_deterministic():
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"learning_rate": 0.0}, ValueError, "learning_rate"),
-        ({"learning_rate": float("nan")}, ValueError, "learning_rate"),
+        ({"lr": 0.0}, ValueError, "lr"),
+        ({"lr": float("nan")}, ValueError, "lr"),
         ({"batch_size": 0}, ValueError, "batch_size"),
         ({"batch_size": 1000}, ValueError, "batch_size"),
         ({"batch_size": 2.0}, TypeError, "batch_size"),
@@ -70,21 +70,21 @@ def test_linear_data_is_deterministic():
     ],
 )
 def test_bad_arguments(kwargs, error, match):
-    arguments = {"learning_rate": 0.1, "batch_size": 10, "epochs": 2, **kwargs}
+    arguments = {"lr": 0.1, "batch_size": 10, "epochs": 2, **kwargs}
     with pytest.raises(error, match=match):
         sgd.run_sgd(X, Y, **arguments)
 
 
 def test_bad_data():
     with pytest.raises(ValueError, match="y must have shape"):
-        sgd.run_sgd(X, Y[:-1], learning_rate=0.1, batch_size=10, epochs=1)
+        sgd.run_sgd(X, Y[:-1], lr=0.1, batch_size=10, epochs=1)
     with pytest.raises(ValueError, match="X must be 2-D"):
-        sgd.run_sgd(X[:, 0], Y, learning_rate=0.1, batch_size=10, epochs=1)
+        sgd.run_sgd(X[:, 0], Y, lr=0.1, batch_size=10, epochs=1)
 
 
 def test_plot_costs():
-    runs = {"a": sgd.run_sgd(X, Y, learning_rate=0.1, batch_size=10, epochs=2),
-            "b": sgd.run_sgd(X, Y, learning_rate=3.0, batch_size=120, epochs=50)}
+    runs = {"a": sgd.run_sgd(X, Y, lr=0.1, batch_size=10, epochs=2),
+            "b": sgd.run_sgd(X, Y, lr=3.0, batch_size=120, epochs=50)}
     fig = sgd.plot_costs(runs, per_epoch=True, title="t")
     ax = fig.axes[0]
     assert [line.get_label() for line in ax.lines] == ["a", "b"]

@@ -52,7 +52,7 @@ def test_small_sweep_error_decreases_with_width():
 def test_fit_solves_xor():
     X, y = toydata.xor()
     model = shallow.mlp([2, 4, 1], activation="tanh", seed=0)
-    losses = shallow.fit(model, X, y[:, None], loss="bce", optimizer="sgd", learning_rate=0.5, steps=1000)
+    losses = shallow.fit(model, X, y[:, None], loss="bce", optimizer="sgd", lr=0.5, steps=1000)
     assert losses[-1] < 0.05 < losses[0]
     assert np.array_equal((shallow.predict(model, X)[:, 0] > 0).astype(int), y)
 
