@@ -40,9 +40,9 @@ handouts: $(STAMP)
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest -p no:xdist tests/browser
 
-# Regenerate images/ from the registry in lecturekit/figures.py.
+# Regenerate images/ from the registry in lecturekit/toolchain/figures.py.
 figures: $(STAMP)
-	$(BIN)/python -m lecturekit.figures
+	$(BIN)/python -m lecturekit.toolchain.figures
 
 # Trust the notebooks once after cloning, so JupyterLab and RISE keep the script and
 # style of their stored outputs (the in-class questions) before the cells are re-run.

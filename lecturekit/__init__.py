@@ -1,8 +1,27 @@
 """lecturekit: the helpers behind the neural-network lecture notebooks.
 
-Import it under a short name, ``import lecturekit as lk``, and reach the topic modules as
-attributes (``lk.data``, ``lk.plotting``, ...). Submodules load on first use, so importing
-the package stays light: neither torch nor matplotlib is imported until a helper needs it.
+Import it under a short name, ``import lecturekit as lk``, and reach the teaching modules
+as attributes (``lk.data``, ``lk.plotting``, ...). Submodules load on first use.
+
+Which lecture uses which teaching module (from the notebooks' imports)::
+
+    00-setup-check          data, setupcheck
+    01-perceptrons          perceptron, plotting, quiz, toydata
+    02-networks-loss-sgd    activations, diagrams, losses, perceptron, plotting, quiz, sgd,
+                            shallow, toydata
+    03-backpropagation      activations, backprop, plotting, quiz, toydata
+    04-convolution-kernels  convplots, data, kernels, plotting, quiz
+    05-pooling-and-cnns     cnn, convplots, data, history, kernels, models, plotting, quiz
+    06-mnist-training       data, generative, kernels, models, plotting, quiz, training
+
+The toolchain that writes, executes and publishes the notebooks and regenerates
+``images/`` is the subpackage :mod:`lecturekit.toolchain`. Import rules (tests/test_package.py
+checks them):
+
+- teaching modules (``lecturekit/*.py``) and the notebooks never import
+  ``lecturekit.toolchain``, not even inside a function;
+- ``import lecturekit`` imports neither torch nor matplotlib nor numpy;
+- the toolchain may import teaching modules (its figures draw with them).
 """
 
 from __future__ import annotations
@@ -12,6 +31,8 @@ from types import ModuleType
 
 __version__ = "0.1.0"
 
+# The teaching modules, loaded on first use; the toolchain is imported by name only
+# (``import lecturekit.toolchain.build``), never reached as ``lk.toolchain``.
 _SUBMODULES = (
     "activations",
     "backprop",
@@ -19,16 +40,13 @@ _SUBMODULES = (
     "convplots",
     "data",
     "diagrams",
-    "figures",
     "generative",
     "history",
     "kernels",
     "losses",
     "models",
-    "notebooks",
     "perceptron",
     "plotting",
-    "publish",
     "quiz",
     "setupcheck",
     "sgd",

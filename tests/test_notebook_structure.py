@@ -2,13 +2,15 @@
 slide, clean committed outputs, and no hard-coded GPU."""
 
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
 
-from lecturekit import notebooks
+from lecturekit.toolchain import notebooks
 
-PATHS = notebooks.notebook_paths()
+ROOT = Path(__file__).resolve().parents[1]
+PATHS = notebooks.notebook_paths(ROOT)
 LECTURES = [p for p in PATHS if re.match(r"0[1-9]-", p.name)]
 LOCAL_PATH = re.compile(r"(/(work|tmp|root|home|Users|private|var/folders)/\S+)|([A-Za-z]:\\\\Users\\\\)")
 CUDA = re.compile(r"""['"]cuda(:\d+)?['"]|\.cuda\(""")

@@ -1,5 +1,8 @@
-"""The package itself: a light import, and one list of dependencies for pip and conda."""
+"""The package itself: a light import, the import rules between the teaching modules and the
+toolchain, and one list of dependencies for pip and conda."""
 
+import ast
+import json
 import re
 import subprocess
 import sys
@@ -19,6 +22,76 @@ def test_import_is_light():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "", f"import lecturekit imported {result.stdout.strip()}"
+
+
+TOOLCHAIN = "lecturekit.toolchain"
+
+
+def _is_toolchain(module: str) -> bool:
+    return module == TOOLCHAIN or module.startswith(TOOLCHAIN + ".")
+
+
+def toolchain_imports(source: str, package: str = "") -> list[str]:
+    """Every import of lecturekit.toolchain in ``source``, anywhere (functions included):
+    ``import``, ``from ... import`` (relative ones resolved against ``package``),
+    ``importlib.import_module``/``__import__`` with a literal name, and ``lk.toolchain``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names if _is_toolchain(alias.name)]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(parent + ([node.module] if node.module else []))
+            found += [f"{base}.{alias.name}" for alias in node.names
+                      if _is_toolchain(base) or _is_toolchain(f"{base}.{alias.name}")]
+        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            if name in ("import_module", "__import__") and _is_toolchain(str(node.args[0].value)):
+                found.append(str(node.args[0].value))
+        elif isinstance(node, ast.Attribute) and node.attr == "toolchain":
+            found.append(ast.unparse(node))
+    return found
+
+
+def _code_cells(path: Path) -> str:
+    """The code cells of a notebook as one Python source, IPython magics and shell lines blanked."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    sources = ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"]
+    lines = "\n".join(sources).splitlines()
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in lines)
+
+
+def test_the_import_rule_check_finds_every_kind_of_import():
+    source = """
+import lecturekit.toolchain
+from lecturekit import toolchain
+from lecturekit.toolchain.build import build
+def later():
+    from .toolchain import notebooks
+    from . import toolchain
+    importlib.import_module("lecturekit.toolchain.figures")
+lk.toolchain.cli
+import lecturekit.toolchainish, lecturekit.data
+from lecturekit import data
+"""
+    assert sorted(toolchain_imports(source, package="lecturekit")) == [
+        "lecturekit.toolchain", "lecturekit.toolchain", "lecturekit.toolchain",
+        "lecturekit.toolchain.build.build", "lecturekit.toolchain.figures", "lecturekit.toolchain.notebooks",
+        "lk.toolchain"]
+
+
+def test_teaching_modules_and_notebooks_never_import_the_toolchain():
+    teaching = [path for path in sorted((ROOT / "lecturekit").glob("*.py")) if path.name != "__main__.py"]
+    assert len(teaching) > 10
+    offenders = {path.name: toolchain_imports(path.read_text(encoding="utf-8"), package="lecturekit")
+                 for path in teaching}
+    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    assert notebooks
+    offenders.update({path.name: toolchain_imports(_code_cells(path)) for path in notebooks})
+    offenders = {name: found for name, found in offenders.items() if found}
+    assert not offenders, f"teaching code imports {TOOLCHAIN}: {offenders}"
 
 
 def test_submodules_load_lazily():

@@ -26,9 +26,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from pagecheck import CHROMIUM, CHROMIUM_ARGS, LOCAL_HOSTS, build_dir, notebook_list
+from pagecheck import CHROMIUM, CHROMIUM_ARGS, LOCAL_HOSTS, ROOT, build_dir, notebook_list
 
-from lecturekit import notebooks
+from lecturekit.toolchain import notebooks
 
 
 def _browser_missing() -> str | None:
@@ -53,11 +53,11 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def built() -> Path:
     """Build the course page, handouts and slides of the checked notebooks (atomically)."""
-    from lecturekit import publish
+    from lecturekit.toolchain.build import build
 
     out = build_dir()
     explicit = os.environ.get("LECTUREKIT_BROWSER_NOTEBOOKS")
-    publish.build(notebook_list() if explicit else None, out)
+    build(ROOT, notebook_list() if explicit else None, out)
     (out / "screenshots").mkdir(exist_ok=True)
     return out
 
@@ -142,7 +142,7 @@ def jupyter(tmp_path_factory):
     root = tmp_path_factory.mktemp("rise-root")
     (root / "notebooks").mkdir()
     (root / "images").mkdir()
-    rise_css = notebooks.NOTEBOOK_DIR / "rise.css"
+    rise_css = notebooks.notebook_dir(ROOT) / "rise.css"
     for path in notebook_list():
         shutil.copy2(path, root / "notebooks" / path.name)
         if (path.parent / "rise.css").is_file():

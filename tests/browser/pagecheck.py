@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from lecturekit import notebooks
+from lecturekit.toolchain import notebooks
+
+ROOT = Path(__file__).resolve().parents[2]
 
 CHROMIUM = os.environ.get("LECTUREKIT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -19,8 +21,8 @@ def notebook_list() -> list[Path]:
     listed = os.environ.get("LECTUREKIT_BROWSER_NOTEBOOKS")
     if listed:
         return [Path(item).resolve() for item in listed.split(os.pathsep) if item]
-    return notebooks.notebook_paths()
+    return notebooks.notebook_paths(ROOT)
 
 
 def build_dir() -> Path:
-    return Path(os.environ.get("LECTUREKIT_BUILD_DIR", notebooks.PROJECT_ROOT / "build")).resolve()
+    return Path(os.environ.get("LECTUREKIT_BUILD_DIR", ROOT / "build")).resolve()

@@ -17,7 +17,7 @@ import nbformat
 import pytest
 from pagecheck import build_dir, notebook_list
 
-from lecturekit import notebooks
+from lecturekit.toolchain import notebooks
 
 pytestmark = pytest.mark.browser
 

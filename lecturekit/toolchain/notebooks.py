@@ -2,19 +2,17 @@
 
 The conventions every lecture follows live here, so that the authoring code, the
 ``execute`` command and the structure tests agree: the kernelspec, the RISE settings, the
-slide types and the cell tags.
+slide types and the cell tags. Functions that look for notebooks take the repository root.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
 
 SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", "-")
 
@@ -38,19 +36,73 @@ REMOVE_TAG = "remove-cell"
 SKIP_TAG = "nbval-skip"
 
 
-def notebook_paths(paths: Iterable[str | os.PathLike[str]] | None = None) -> list[Path]:
-    """The lecture notebooks, sorted; ``paths`` narrows the list (files must exist)."""
-    if paths is None:
-        return sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+class ToolchainError(Exception):
+    """A file or folder the toolchain cannot use, and why; ``str()`` is one line for the
+    command line: ``<path>: <reason>``."""
+
+    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
+        self.path = Path(path)
+        self.reason = " ".join(reason.split())
+        super().__init__(f"{self.path}: {self.reason}")
+
+
+def notebook_dir(root: str | os.PathLike[str]) -> Path:
+    """The folder of the lecture notebooks in the repository ``root``."""
+    return Path(root) / "notebooks"
+
+
+def check_root(root: str | os.PathLike[str]) -> Path:
+    """``root`` as a Path, if it is a repository root (it has a ``notebooks/`` folder)."""
+    root = Path(root)
+    if not notebook_dir(root).is_dir():
+        raise ToolchainError(root.resolve(), "has no notebooks/ folder: run from the repository root or "
+                                             "pass --root")
+    return root
+
+
+def notebook_paths(root: str | os.PathLike[str]) -> list[Path]:
+    """The lecture notebooks of the repository ``root``, sorted by name."""
+    return sorted(notebook_dir(root).glob("*.ipynb"))
+
+
+def check_notebooks(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """``paths`` as Paths, each an existing ``.ipynb`` file (else :class:`ToolchainError`)."""
     found = []
     for item in paths:
         path = Path(item)
         if path.suffix != ".ipynb":
-            raise ValueError(f"expected a .ipynb notebook path, got {str(item)!r}")
+            raise ToolchainError(path, "not a notebook: expected a path ending in .ipynb")
         if not path.is_file():
-            raise FileNotFoundError(f"notebook not found: {item}")
+            raise ToolchainError(path, "notebook not found")
         found.append(path)
     return found
+
+
+def read(path: str | os.PathLike[str]) -> Any:
+    """Read a notebook (converted to format 4) and validate it; any problem raises
+    :class:`ToolchainError` naming the file, without logging."""
+    import nbformat
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ToolchainError(path, f"not UTF-8 text ({error.reason} at byte {error.start})") from error
+    except OSError as error:
+        raise ToolchainError(path, f"cannot read it ({error.strerror or error})") from error
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ToolchainError(path, f"not valid JSON ({error})") from error
+    try:
+        notebook = nbformat.convert(nbformat.reader.reads(text), 4)
+        nbformat.validate(notebook)
+    except nbformat.ValidationError as error:
+        first_line = (str(error).strip().splitlines() or [""])[0]
+        raise ToolchainError(path, f"not a valid notebook ({first_line})") from error
+    except (AttributeError, KeyError, TypeError, ValueError, nbformat.reader.NBFormatError) as error:
+        raise ToolchainError(path, f"not a valid notebook ({type(error).__name__}: {error})") from error
+    return notebook
 
 
 def _cell_metadata(slide: str, tags: Sequence[str]) -> dict[str, Any]:
@@ -104,6 +156,8 @@ def write_atomic(path: str | os.PathLike[str], content: str | bytes) -> None:
         else:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 stream.write(content)
+        # mkstemp makes the file private: keep the mode of the file it replaces, else rw-r--r--.
+        os.chmod(temp, path.stat().st_mode & 0o777 if path.is_file() else 0o644)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
@@ -124,11 +178,10 @@ def execute(path: str | os.PathLike[str], timeout: int = 600) -> None:
     The file is only replaced when every cell ran, so a failing notebook keeps its old
     outputs and the error is raised.
     """
-    import nbformat
     from nbclient import NotebookClient
 
     path = Path(path)
-    notebook = nbformat.read(path, as_version=4)
+    notebook = read(path)
     client = NotebookClient(
         notebook,
         timeout=timeout,
