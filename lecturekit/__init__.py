@@ -10,8 +10,8 @@ Which lecture uses which teaching module (from the notebooks' imports)::
     02-networks-loss-sgd    activations, diagrams, losses, perceptron, plotting, quiz, sgd,
                             shallow, toydata
     03-backpropagation      activations, backprop, plotting, quiz, toydata
-    04-convolution-kernels  convplots, data, kernels, plotting, quiz
-    05-pooling-and-cnns     cnn, convplots, data, history, kernels, models, plotting, quiz
+    04-convolution-kernels  data, kernels, plotting, quiz
+    05-pooling-and-cnns     cnn, data, history, kernels, models, plotting, quiz
     06-mnist-training       data, generative, kernels, models, plotting, quiz, training
 
 The toolchain that writes, executes and publishes the notebooks and regenerates
@@ -37,7 +37,6 @@ _SUBMODULES = (
     "activations",
     "backprop",
     "cnn",
-    "convplots",
     "data",
     "diagrams",
     "generative",

@@ -71,8 +71,8 @@ def weight_gradient(delta: np.ndarray, a_prev: np.ndarray) -> np.ndarray:
 
 # --- the network ----------------------------------------------------------------------------
 
-class MLP:
-    """A fully connected network trained by backpropagation (lecture 3).
+class NumpyMLP:
+    """A multilayer perceptron in numpy, trained by backpropagation written out (lecture 3).
 
     ``sizes`` lists the units per layer, inputs first, e.g. ``[2, 4, 1]``. Every layer, the
     output layer included, applies ``activation`` ("sigmoid", "tanh" or "relu"). Weights
@@ -94,7 +94,7 @@ class MLP:
         self.biases = [np.zeros(n_out) for _, n_out in pairs]
 
     def __repr__(self) -> str:
-        return f"MLP({self.sizes}, activation={self.activation!r}, seed={self.seed})"
+        return f"NumpyMLP({self.sizes}, activation={self.activation!r}, seed={self.seed})"
 
     @property
     def n_parameters(self) -> int:
@@ -177,7 +177,7 @@ def minibatches(n: int, batch_size: int, rng: np.random.Generator) -> list[np.nd
     return [order[start:start + batch_size] for start in range(0, n, batch_size)]
 
 
-def train(model: MLP, X: np.ndarray, Y: np.ndarray, *, epochs: int, batch_size: int, lr: float,
+def train(model: NumpyMLP, X: np.ndarray, Y: np.ndarray, *, epochs: int, batch_size: int, lr: float,
           seed: int = 0) -> list[float]:
     """Minibatch SGD (lecture 3): every epoch shuffles the data, takes one step per batch, and
     records the loss on the whole set. Returns the loss after each epoch."""
@@ -191,18 +191,18 @@ def train(model: MLP, X: np.ndarray, Y: np.ndarray, *, epochs: int, batch_size: 
     return history
 
 
-def numerical_gradient(model: MLP, X: np.ndarray, Y: np.ndarray, *, eps: float = 1e-6) -> Gradients:
+def numerical_gradient(model: NumpyMLP, X: np.ndarray, Y: np.ndarray, *, eps: float = 1e-6) -> Gradients:
     """Centred finite differences (lecture 3): dC/dp ~ (C(p + eps) - C(p - eps)) / (2 eps) for
     every weight and bias p, one at a time. Slow (two loss evaluations per parameter), but simple."""
-    if not isinstance(model, MLP):
-        raise TypeError(f"model must be an MLP, got {type(model).__name__}")
+    if not isinstance(model, NumpyMLP):
+        raise TypeError(f"model must be a NumpyMLP, got {type(model).__name__}")
     X, Y = model.check_batch(X, Y)
     eps = check_real("eps", eps, minimum=0.0, strict=True)
     return ([_numerical_partials(model, w, X, Y, eps) for w in model.weights],
             [_numerical_partials(model, b, X, Y, eps) for b in model.biases])
 
 
-def _numerical_partials(model: MLP, param: np.ndarray, X: np.ndarray, Y: np.ndarray,
+def _numerical_partials(model: NumpyMLP, param: np.ndarray, X: np.ndarray, Y: np.ndarray,
                         eps: float) -> np.ndarray:
     grad = np.zeros_like(param)
     for index in np.ndindex(param.shape):
@@ -231,14 +231,14 @@ def largest_difference(first: Gradients, second: Gradients) -> float:
 
 # --- the same network in PyTorch --------------------------------------------------------------
 
-def to_torch(model: MLP) -> torch.nn.Sequential:
+def to_torch(model: NumpyMLP) -> torch.nn.Sequential:
     """The same network as a float64 ``torch.nn.Sequential`` on the CPU, starting from a copy of
     the model's current weights and biases (lecture 3)."""
     import torch
     from torch import nn
 
-    if not isinstance(model, MLP):
-        raise TypeError(f"model must be an MLP, got {type(model).__name__}")
+    if not isinstance(model, NumpyMLP):
+        raise TypeError(f"model must be a NumpyMLP, got {type(model).__name__}")
     from lecturekit.shallow import TORCH_ACTIVATIONS
 
     layer_type = TORCH_ACTIVATIONS[model.activation]
@@ -252,7 +252,7 @@ def to_torch(model: MLP) -> torch.nn.Sequential:
     return nn.Sequential(*layers)
 
 
-def torch_gradients(model: MLP, X: np.ndarray, Y: np.ndarray) -> Gradients:
+def torch_gradients(model: NumpyMLP, X: np.ndarray, Y: np.ndarray) -> Gradients:
     """The gradients of the same loss computed by ``torch.autograd`` in float64 (lecture 3)."""
     import torch
 

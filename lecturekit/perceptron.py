@@ -167,7 +167,7 @@ def plot_boundary(weights: Any, bias: float, X: Any, y: Any, *, ax: Axes | None 
     if title is None:
         accuracy = float(np.mean(predict(X) == y))
         title = f"w = ({w[0]:.2g}, {w[1]:.2g}), b = {float(bias):.2g}: {accuracy:.0%}"
-    plotting.plot_decision_regions(ax, predict, X, y, title=title)
+    plotting.plot_decision_regions(predict, X, y, ax=ax, title=title)
     x_low, x_high = ax.get_xlim()
     if abs(w[1]) > 1e-12:
         xs = np.array([x_low, x_high])

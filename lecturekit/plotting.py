@@ -54,17 +54,21 @@ def new_figure(ncols: int = 1, nrows: int = 1, *, width: float = 10.0,
     return plt.subplots(nrows, ncols, figsize=(width, height), layout="constrained", **kwargs)
 
 
-def plot_decision_regions(ax: Axes, predict: Callable[[np.ndarray], np.ndarray], X: Any, y: Any,
-                          *, resolution: int = 200, margin: float = 0.5,
-                          title: str | None = None) -> Axes:
+def plot_decision_regions(predict: Callable[[np.ndarray], np.ndarray], X: Any, y: Any, *,
+                          ax: Axes | None = None, resolution: int = 200, margin: float = 0.5,
+                          title: str | None = None) -> Figure:
     """Shade the plane by the class ``predict`` gives each point and scatter the data (lectures 1-3).
 
-    ``predict`` maps an ``(m, 2)`` array to ``m`` labels (0/1) or scores in [0, 1].
+    ``predict`` maps an ``(m, 2)`` array to ``m`` labels (0/1) or scores in [0, 1]. Draws on
+    ``ax`` (a new figure when it is None) and returns the figure.
     """
     X = check_array("X", X, shape=(None, 2))
     y = check_array("y", y, shape=(X.shape[0],))
     if not callable(predict):
         raise TypeError("predict must be a function from an (m, 2) array to m labels")
+    resolution = check_positive_int("resolution", resolution, maximum=2_000)
+    if ax is None:
+        _, ax = new_figure(width=5.5, height=5.0)
     lo = X.min(axis=0) - margin
     hi = X.max(axis=0) + margin
     xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
@@ -83,7 +87,7 @@ def plot_decision_regions(ax: Axes, predict: Callable[[np.ndarray], np.ndarray],
     ax.set_ylabel("$x_2$")
     if title:
         ax.set_title(title)
-    return ax
+    return ax.figure
 
 
 def show_images(images: Any, titles: Sequence[str] | None = None, *, ncols: int = 8,
@@ -111,35 +115,6 @@ def show_images(images: Any, titles: Sequence[str] | None = None, *, ncols: int 
             ax.imshow(array[index], cmap=cmap)
             if titles is not None:
                 ax.set_title(titles[index], fontsize=12)
-    return fig
-
-
-def plot_activations(names: Sequence[str] = ("step", "sigmoid", "tanh", "relu"), *,
-                     z_range: tuple[float, float] = (-4.0, 4.0)) -> Figure:
-    """Activation functions (left) and their derivatives (right) at slide size (lecture 1)."""
-    from lecturekit import activations
-
-    if isinstance(names, str) or not isinstance(names, Sequence) or not names:
-        raise TypeError("names must be a non-empty list of activation names")
-    pairs = [(name, *activations.get(name)) for name in names]
-    low, high = (check_array("z_range", z_range, shape=(2,)))
-    if not low < high:
-        raise ValueError(f"z_range must be (low, high) with low < high, got {tuple(z_range)}")
-    z = np.linspace(low, high, 801)
-    fig, (left, right) = new_figure(2, width=12.0, height=4.8)
-    for name, function, derivative in pairs:
-        style = "--" if name == "relu" else "-"  # ReLU overlaps the step for z < 0
-        left.plot(z, function(z), style, label=name)
-        right.plot(z, derivative(z), style, label=name)
-    left.set_title("activation $\\sigma(z)$")
-    right.set_title("derivative $\\sigma'(z)$")
-    for ax in (left, right):
-        ax.set_xlabel("$z$")
-        ax.axhline(0.0, color="k", linewidth=0.8)
-        ax.axvline(0.0, color="k", linewidth=0.8)
-    left.set_ylim(-1.3, 2.3)
-    right.set_ylim(-0.1, 1.2)
-    left.legend(loc="upper left")
     return fig
 
 

@@ -33,7 +33,7 @@ MAX_STEPS = 1_000_000  # full-batch steps of fit; more would run for hours
 TORCH_ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
 
 
-def mlp(sizes: Sequence[int], *, activation: str = "relu", seed: int = 0) -> nn.Sequential:
+def torch_mlp(sizes: Sequence[int], *, activation: str = "relu", seed: int = 0) -> nn.Sequential:
     """A fully connected float64 network with ``activation`` after every hidden layer (lecture 2).
 
     The output layer is linear (no activation); ``sizes`` is like ``[1, 32, 1]``.
@@ -155,7 +155,7 @@ def interpolating_network(function: Any, width: int, *, low: float = -1.0,
     points = np.linspace(low, high, width + 1)
     values = np.asarray(function(points), dtype=np.float64)
     slopes = np.diff(values) / np.diff(points)
-    model = mlp([1, width, 1], activation="relu")
+    model = torch_mlp([1, width, 1], activation="relu")
     with torch.no_grad():
         model[0].weight.fill_(1.0)
         model[0].bias.copy_(torch.as_tensor(-points[:-1]))
@@ -195,7 +195,7 @@ def approximation_sweep(widths: Sequence[int] = (2, 8, 32, 128), *, n_train: int
     y_test = toydata.target_function(x_test)
     results = []
     for width in widths:
-        model = spread_kinks(mlp([1, width, 1], activation="relu", seed=seed), seed=seed)
+        model = spread_kinks(torch_mlp([1, width, 1], activation="relu", seed=seed), seed=seed)
         fit(model, x_train, y_train, lr=lr, steps=steps, schedule="cosine")
         prediction = predict(model, x_test)
         error = prediction - y_test

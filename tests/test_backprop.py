@@ -13,7 +13,7 @@ ACTIVATIONS = ["sigmoid", "tanh", "relu"]
 
 def _model_and_batch(sizes, activation, batch, seed=0):
     """A network with random (non-zero) biases and a random batch of inputs and targets."""
-    model = backprop.MLP(sizes, activation=activation, seed=seed)
+    model = backprop.NumpyMLP(sizes, activation=activation, seed=seed)
     rng = np.random.default_rng(seed + 100)
     model.biases = [rng.normal(scale=0.5, size=b.shape) for b in model.biases]
     X = rng.standard_normal((batch, sizes[0]))
@@ -64,7 +64,7 @@ def test_torch_gradients_helper_agrees_with_reference():
 def test_one_neuron_by_hand():
     # One sigmoid neuron with w = 0, b = 0: a = 0.5, C = 0.5 (0.5 - 1)^2 = 0.125,
     # dC/db = (a - y) sigma'(0) = -0.5 * 0.25 and dC/dw = dC/db * x.
-    model = backprop.MLP([1, 1])
+    model = backprop.NumpyMLP([1, 1])
     model.weights[0][:] = 0.0
     X, Y = np.array([[2.0]]), np.array([[1.0]])
     assert model.loss(X, Y) == pytest.approx(0.125)
@@ -94,7 +94,7 @@ def test_activation_derivatives(name):
 
 
 def test_large_inputs_train_without_floating_point_warnings():
-    model = backprop.MLP([2, 3, 1], activation="sigmoid")
+    model = backprop.NumpyMLP([2, 3, 1], activation="sigmoid")
     X, Y = np.array([[-800.0, 900.0], [0.0, 0.0]]), np.array([[1.0], [0.0]])
     with np.errstate(over="raise", invalid="raise", divide="raise"):
         grads = model.backward(X, Y)
@@ -116,19 +116,19 @@ def test_shapes_follow_the_public_api(sizes):
 
 
 def test_initialisation_is_deterministic_and_repr_is_stable():
-    first, second = backprop.MLP([2, 4, 1], seed=3), backprop.MLP([2, 4, 1], seed=3)
-    other = backprop.MLP([2, 4, 1])
+    first, second = backprop.NumpyMLP([2, 4, 1], seed=3), backprop.NumpyMLP([2, 4, 1], seed=3)
+    other = backprop.NumpyMLP([2, 4, 1])
     for a, b in zip(first.weights, second.weights):
         np.testing.assert_array_equal(a, b)
     assert not np.array_equal(first.weights[0], other.weights[0])
-    assert repr(first) == "MLP([2, 4, 1], activation='sigmoid', seed=3)"
+    assert repr(first) == "NumpyMLP([2, 4, 1], activation='sigmoid', seed=3)"
 
 
 def test_predict_labels():
-    model = backprop.MLP([2, 3, 1])
+    model = backprop.NumpyMLP([2, 3, 1])
     X = np.random.default_rng(0).standard_normal((10, 2))
     np.testing.assert_array_equal(model.predict(X), (model.forward(X)[:, 0] >= 0.5).astype(int))
-    wide = backprop.MLP([2, 3, 4], activation="tanh")
+    wide = backprop.NumpyMLP([2, 3, 4], activation="tanh")
     np.testing.assert_array_equal(wide.predict(X), wide.forward(X).argmax(axis=1))
 
 
@@ -151,11 +151,11 @@ def test_minibatches_cover_every_sample_once():
 def test_training_solves_spirals_and_a_linear_model_does_not():
     X, y = toydata.spirals(200, seed=0)
     Y = y[:, None].astype(float)
-    model = backprop.MLP([2, 32, 32, 1], seed=0)
+    model = backprop.NumpyMLP([2, 32, 32, 1], seed=0)
     history = backprop.train(model, X, Y, epochs=600, batch_size=10, lr=2.0, seed=0)
     assert len(history) == 600 and history[-1] < history[0]
     assert np.mean(model.predict(X) == y) >= 0.95
-    linear = backprop.MLP([2, 1], seed=0)
+    linear = backprop.NumpyMLP([2, 1], seed=0)
     backprop.train(linear, X, Y, epochs=100, batch_size=10, lr=2.0, seed=0)
     assert np.mean(linear.predict(X) == y) < 0.8
 
@@ -165,7 +165,7 @@ def test_training_is_deterministic():
     Y = y[:, None].astype(float)
     runs = []
     for _ in range(2):
-        model = backprop.MLP([2, 4, 1], seed=1)
+        model = backprop.NumpyMLP([2, 4, 1], seed=1)
         runs.append(backprop.train(model, X, Y, epochs=5, batch_size=7, lr=1.0, seed=2))
     assert runs[0] == runs[1]
 
@@ -186,20 +186,20 @@ def test_to_torch_computes_the_same_outputs():
 ])
 def test_bad_sizes(sizes, error, message):
     with pytest.raises(error, match=message):
-        backprop.MLP(sizes)
+        backprop.NumpyMLP(sizes)
 
 
 def test_bad_activation_and_seed():
     with pytest.raises(ValueError, match="activation must be one of"):
-        backprop.MLP([2, 1], activation="softmax")
+        backprop.NumpyMLP([2, 1], activation="softmax")
     with pytest.raises(TypeError, match="activation must be a string"):
-        backprop.MLP([2, 1], activation=None)
+        backprop.NumpyMLP([2, 1], activation=None)
     with pytest.raises(TypeError, match="seed must be an int"):
-        backprop.MLP([2, 1], seed="zero")
+        backprop.NumpyMLP([2, 1], seed="zero")
 
 
 def test_bad_inputs_and_targets_fail_at_the_boundary():
-    model = backprop.MLP([2, 3, 1])
+    model = backprop.NumpyMLP([2, 3, 1])
     X = np.zeros((4, 2))
     with pytest.raises(ValueError, match=r"X must have shape \(n, 2\)"):
         model.predict(np.zeros((4, 3)))
@@ -220,7 +220,7 @@ def test_bad_inputs_and_targets_fail_at_the_boundary():
 
 
 def test_bad_training_arguments():
-    model = backprop.MLP([2, 3, 1])
+    model = backprop.NumpyMLP([2, 3, 1])
     X, Y = np.zeros((4, 2)), np.zeros((4, 1))
     with pytest.raises(ValueError, match="epochs must be >= 1"):
         model.fit(X, Y, epochs=0, batch_size=2, lr=0.1)

@@ -34,7 +34,7 @@ def test_negative_seed_names_the_argument():
 
 
 def test_helpers_name_the_bad_argument():
-    from lecturekit import backprop, convplots, perceptron, sgd, toydata
+    from lecturekit import backprop, kernels, perceptron, sgd, toydata
 
     with pytest.raises(ValueError, match="y must hold class labels 0 and 1"):
         perceptron.Perceptron().fit(np.zeros((2, 2)), [0, 2])
@@ -45,4 +45,4 @@ def test_helpers_name_the_bad_argument():
     with pytest.raises(TypeError, match="x must be a numeric array"):
         toydata.target_function("a")
     with pytest.raises(TypeError, match="row must be an int"):
-        convplots.correlation_step(np.zeros((4, 4)), np.ones((3, 3)), 0.5, 0)
+        kernels.correlation_step(np.zeros((4, 4)), np.ones((3, 3)), 0.5, 0)

@@ -5,7 +5,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from lecturekit import convplots, kernels
+from lecturekit import kernels
 
 
 def _torch_conv(image, kernel, stride, padding):
@@ -144,16 +144,16 @@ def test_parameter_counts_match_torch_modules():
         (lambda: kernels.apply_kernel(np.ones((5, 5)), np.ones((2, 2))), ValueError, "odd side"),
         (lambda: kernels.apply_kernel(np.ones((5, 5)), np.ones((3, 5))), ValueError, "square"),
         (lambda: kernels.apply_kernel(np.ones((5, 5)), "emboss"), ValueError, "kernel must be one of"),
-        (lambda: convplots.correlation_step(np.ones((5, 5)), np.ones((3, 3)), 0, 0, padding=-1),
+        (lambda: kernels.correlation_step(np.ones((5, 5)), np.ones((3, 3)), 0, 0, padding=-1),
          ValueError, "padding"),
-        (lambda: convplots.correlation_step(np.ones((2, 5)), np.ones((3, 3)), 0, 0), ValueError,
+        (lambda: kernels.correlation_step(np.ones((2, 5)), np.ones((3, 3)), 0, 0), ValueError,
          "smaller than the window"),
-        (lambda: convplots.correlation_step(np.ones((5, 5)), np.ones((3, 3)), 0, 9), ValueError, "row, col"),
-        (lambda: convplots.pooling_figure(np.ones((5, 5)), 0), ValueError, "size"),
-        (lambda: convplots.pooling_figure(np.ones((5, 5)), 2, stride=0), ValueError, "stride"),
-        (lambda: convplots.pooling_figure(np.ones((5, 5)), 2, stride=1.5), TypeError, "stride"),
-        (lambda: convplots.pooling_figure(np.ones((1, 5)), 2), ValueError, "smaller than the window"),
-        (lambda: convplots.pooling_figure(np.ones((5, 5)), 10**9), ValueError, "size must be at most"),
+        (lambda: kernels.correlation_step(np.ones((5, 5)), np.ones((3, 3)), 0, 9), ValueError, "row, col"),
+        (lambda: kernels.pooling_figure(np.ones((5, 5)), 0), ValueError, "size"),
+        (lambda: kernels.pooling_figure(np.ones((5, 5)), 2, stride=0), ValueError, "stride"),
+        (lambda: kernels.pooling_figure(np.ones((5, 5)), 2, stride=1.5), TypeError, "stride"),
+        (lambda: kernels.pooling_figure(np.ones((1, 5)), 2), ValueError, "smaller than the window"),
+        (lambda: kernels.pooling_figure(np.ones((5, 5)), 10**9), ValueError, "size must be at most"),
     ],
 )
 def test_boundary_checks_name_the_argument(call, error, words):

@@ -11,12 +11,12 @@ matplotlib.use("Agg")
 
 
 def test_mlp_shapes_and_seed():
-    model = shallow.mlp([2, 5, 3, 1], activation="tanh", seed=1)
+    model = shallow.torch_mlp([2, 5, 3, 1], activation="tanh", seed=1)
     linears = [m for m in model if isinstance(m, torch.nn.Linear)]
     assert [(m.in_features, m.out_features) for m in linears] == [(2, 5), (5, 3), (3, 1)]
     assert isinstance(model[-1], torch.nn.Linear)  # linear output
     assert sum(p.numel() for p in model.parameters()) == diagrams.parameter_count([2, 5, 3, 1])
-    again = shallow.mlp([2, 5, 3, 1], activation="tanh", seed=1)
+    again = shallow.torch_mlp([2, 5, 3, 1], activation="tanh", seed=1)
     assert all(torch.equal(a, b) for a, b in zip(model.parameters(), again.parameters()))
     assert linears[0].weight.dtype == torch.float64
 
@@ -31,12 +31,12 @@ def test_interpolating_network_is_exact_at_the_knots():
 
 
 def test_spread_kinks_puts_every_kink_in_the_interval():
-    model = shallow.spread_kinks(shallow.mlp([1, 50, 1]), low=-1.0, high=1.0, seed=2)
+    model = shallow.spread_kinks(shallow.torch_mlp([1, 50, 1]), low=-1.0, high=1.0, seed=2)
     weight, bias = model[0].weight[:, 0].detach(), model[0].bias.detach()
     kinks = -bias / weight
     assert torch.all(kinks.abs() <= 1.0) and torch.all(weight.abs() == 1.0)
     with pytest.raises(TypeError, match="nn.Linear"):
-        shallow.spread_kinks(shallow.mlp([2, 3, 1]))
+        shallow.spread_kinks(shallow.torch_mlp([2, 3, 1]))
 
 
 def test_small_sweep_error_decreases_with_width():
@@ -51,7 +51,7 @@ def test_small_sweep_error_decreases_with_width():
 
 def test_fit_solves_xor():
     X, y = toydata.xor()
-    model = shallow.mlp([2, 4, 1], activation="tanh", seed=0)
+    model = shallow.torch_mlp([2, 4, 1], activation="tanh", seed=0)
     losses = shallow.fit(model, X, y[:, None], loss="bce", optimizer="sgd", lr=0.5, steps=1000)
     assert losses[-1] < 0.05 < losses[0]
     assert np.array_equal((shallow.predict(model, X)[:, 0] > 0).astype(int), y)
@@ -59,10 +59,10 @@ def test_fit_solves_xor():
 
 def test_bad_arguments():
     with pytest.raises(ValueError, match="activation"):
-        shallow.mlp([1, 2, 1], activation="gelu")
+        shallow.torch_mlp([1, 2, 1], activation="gelu")
     with pytest.raises(ValueError, match="sizes"):
-        shallow.mlp([1, 0, 1])
-    model = shallow.mlp([1, 2, 1])
+        shallow.torch_mlp([1, 0, 1])
+    model = shallow.torch_mlp([1, 2, 1])
     with pytest.raises(ValueError, match="loss"):
         shallow.fit(model, np.zeros((3, 1)), np.zeros((3, 1)), loss="hinge")
     with pytest.raises(ValueError, match="optimizer"):
@@ -79,7 +79,7 @@ def test_bad_arguments():
 
 def test_fit_restores_the_thread_count():
     before = torch.get_num_threads()
-    shallow.fit(shallow.mlp([1, 3, 1]), np.zeros((4, 1)), np.zeros((4, 1)), steps=2)
+    shallow.fit(shallow.torch_mlp([1, 3, 1]), np.zeros((4, 1)), np.zeros((4, 1)), steps=2)
     assert torch.get_num_threads() == before
 
 
@@ -89,11 +89,11 @@ def test_predict_follows_the_model_dtype_and_leaves_global_rng_alone():
     torch.manual_seed(123)
     expected = torch.rand(1)
     torch.manual_seed(123)
-    model = shallow.mlp([2, 3, 1], seed=0).float()
-    assert torch.equal(torch.rand(1), expected), "mlp() must not reset torch's global random state"
+    model = shallow.torch_mlp([2, 3, 1], seed=0).float()
+    assert torch.equal(torch.rand(1), expected), "torch_mlp() must not reset torch's global random state"
     out = shallow.predict(model, np.zeros((4, 2)))
     assert out.shape == (4, 1) and out.dtype == np.float32
     with pytest.raises(TypeError, match="model"):
         shallow.predict("net", np.zeros((4, 2)))
     with pytest.raises(TypeError, match="activation"):
-        shallow.mlp([1, 2, 1], activation=["relu"])
+        shallow.torch_mlp([1, 2, 1], activation=["relu"])

@@ -41,9 +41,9 @@ def images_dir(root: str | os.PathLike[str]) -> Path:
 
 def activation_functions() -> Figure:
     """Step, sigmoid, tanh and ReLU with their derivatives (lecture 1)."""
-    from lecturekit import plotting
+    from lecturekit import activations
 
-    return plotting.plot_activations()
+    return activations.plot_activations()
 
 
 def network_2_4_4_2() -> Figure:

@@ -1,49 +1,49 @@
-"""lecturekit.convplots: the figures show the numbers they are given, and check their arguments."""
+"""lecturekit.kernels' figures: they show the numbers they are given, and check their arguments."""
 
 import numpy as np
 import pytest
 
-from lecturekit import convplots, kernels
+from lecturekit import kernels
 
 
 def test_draw_matrix_writes_every_number():
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots()
-    convplots.draw_matrix(ax, [[1, 2.5], [0, -3]])
+    kernels.draw_matrix([[1, 2.5], [0, -3]], ax=ax)
     assert sorted(t.get_text() for t in ax.texts) == sorted(["1", "2.5", "0", "-3"])
     plt.close(fig)
 
 
 def test_correlation_step_shows_the_output_numbers():
     image = np.arange(16).reshape(4, 4)
-    fig = convplots.correlation_step(image, np.ones((3, 3)), 0, 1)
+    fig = kernels.correlation_step(image, np.ones((3, 3)), 0, 1)
     output = kernels.correlate2d(image, np.ones((3, 3)))
     assert sorted(t.get_text() for t in fig.axes[2].texts) == sorted(f"{v:.0f}" for v in output.ravel())
     with pytest.raises(ValueError, match="row, col"):
-        convplots.correlation_step(image, np.ones((3, 3)), 2, 0)
+        kernels.correlation_step(image, np.ones((3, 3)), 2, 0)
 
 
 def test_pooling_figure_shows_max_and_mean():
     x = np.array([[1, 2, 0, 0], [3, 4, 0, 8], [5, 6, 1, 1], [7, 9, 1, 1]])
-    fig = convplots.pooling_figure(x, 2)
+    fig = kernels.pooling_figure(x, 2)
     assert sorted(t.get_text() for t in fig.axes[1].texts) == ["1", "4", "8", "9"]
     assert sorted(t.get_text() for t in fig.axes[2].texts) == ["1", "2", "2.5", "6.75"]
 
 
 def test_kernel_gallery_checks_names():
     with pytest.raises(ValueError, match="names"):
-        convplots.kernel_gallery({"x": np.ones((8, 8))}, ["emboss"])
-    fig = convplots.kernel_gallery({"a": np.ones((8, 8)), "b": np.zeros((8, 8))}, ["identity", "sobel_x"])
+        kernels.kernel_gallery({"x": np.ones((8, 8))}, ["emboss"])
+    fig = kernels.kernel_gallery({"a": np.ones((8, 8)), "b": np.zeros((8, 8))}, ["identity", "sobel_x"])
     assert len(fig.axes) == 4
 
 
 def test_kernel_explorer_loads_presets():
-    box = convplots.kernel_explorer(np.random.default_rng(0).random((10, 10)), "identity")
+    box = kernels.kernel_explorer(np.random.default_rng(0).random((10, 10)), "identity")
     controls = box.children[0]
     grid, presets = controls.children[1], controls.children[2]
     presets.value = "sobel_y"
     values = np.array([b.value for b in grid.children]).reshape(3, 3)
     np.testing.assert_array_equal(values, kernels.KERNELS["sobel_y"])
     with pytest.raises(ValueError, match="kernel"):
-        convplots.kernel_explorer(np.ones((5, 5)), "emboss")
+        kernels.kernel_explorer(np.ones((5, 5)), "emboss")
