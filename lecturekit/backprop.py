@@ -179,16 +179,16 @@ def minibatches(n: int, batch_size: int, rng: np.random.Generator) -> list[np.nd
 
 def train(model: NumpyMLP, X: np.ndarray, Y: np.ndarray, *, epochs: int, batch_size: int, lr: float,
           seed: int = 0) -> list[float]:
-    """Minibatch SGD (lecture 3): every epoch shuffles the data, takes one step per batch, and
-    records the loss on the whole set. Returns the loss after each epoch."""
+    """Minibatch SGD (lecture 3): every epoch shuffles the data and takes one step per batch.
+    Returns the loss of every step, on its batch, before the step."""
     rng = np.random.default_rng(seed)
-    history = []
+    losses = []
     for _ in range(epochs):
         for batch in minibatches(len(X), batch_size, rng):
+            losses.append(mse_loss(model.forward(X[batch]), Y[batch]))
             grad_w, grad_b = model.backward(X[batch], Y[batch])
             model.sgd_step(grad_w, grad_b, lr)
-        history.append(mse_loss(model.forward(X), Y))
-    return history
+    return losses
 
 
 def numerical_gradient(model: NumpyMLP, X: np.ndarray, Y: np.ndarray, *, eps: float = 1e-6) -> Gradients:

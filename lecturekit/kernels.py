@@ -342,3 +342,32 @@ def kernel_explorer(image: Any, kernel: Any = "sobel_x") -> Any:
     output = widgets.interactive_output(show, boxes)
     controls = widgets.VBox([widgets.HTML("<b>Kernel</b> (edit a number, press Enter)"), grid, presets])
     return widgets.HBox([controls, output])
+
+
+def show_kernels(kernels: Sequence[Any], titles: Sequence[str] | None = None, *, ncols: int = 8,
+                 size: float = 1.5) -> Figure:
+    """Kernels or feature maps in red (positive) and blue (negative), white at zero (lectures 4-6).
+
+    ``kernels`` is a sequence of 2-D arrays (their sizes may differ) or an ``(n, h, w)`` array;
+    each panel has its own symmetric colour range, so the sign pattern is what shows.
+    """
+    from lecturekit.plotting import new_figure
+
+    panels = [check_array(f"kernels[{i}]", k, ndim=2) for i, k in
+              enumerate(to_numpy(kernels))]
+    if not panels:
+        raise ValueError("kernels must hold at least one 2-D array")
+    if titles is not None and len(titles) != len(panels):
+        raise ValueError(f"titles must hold one string per kernel ({len(panels)}), got {len(titles)}")
+    ncols = min(check_positive_int("ncols", ncols), len(panels))
+    nrows = -(-len(panels) // ncols)
+    height = (size + (0.35 if titles is not None else 0.0)) * nrows
+    fig, axes = new_figure(ncols, nrows, width=size * ncols, height=height, squeeze=False)
+    for index, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if index < len(panels):
+            limit = float(np.abs(panels[index]).max()) or 1.0
+            ax.imshow(panels[index], cmap="RdBu_r", vmin=-limit, vmax=limit)
+            if titles is not None:
+                ax.set_title(titles[index], fontsize=13)
+    return fig

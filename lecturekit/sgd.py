@@ -70,10 +70,14 @@ def max_stable_learning_rate(X: Any) -> float:
 
 @dataclass
 class SGDRun:
-    """The result of :func:`run_sgd`: final parameters and the full cost after every update (lecture 2)."""
+    """The result of :func:`run_sgd` (lecture 2): the final parameters, ``losses`` (the loss of
+    every update on its batch, before the step, as every training loop of lecturekit returns
+    them) and, for the experiments of lecture 2, ``costs``: the cost on all the data before
+    training and after every update."""
 
     weights: np.ndarray
     bias: float
+    losses: list[float] = field(repr=False)
     costs: np.ndarray = field(repr=False)
     updates_per_epoch: int
     diverged: bool
@@ -87,8 +91,9 @@ def run_sgd(X: Any, y: Any, *, lr: float, batch_size: int, epochs: int, seed: in
     """Minibatch SGD on a linear neuron starting from zero weights (lecture 2).
 
     Each epoch shuffles the samples (with ``seed``) and takes one step
-    ``w -= lr * dC/dw`` per minibatch of ``batch_size`` samples. ``costs[0]`` is the
-    cost before training and ``costs[k]`` the cost on all the data after update ``k``.
+    ``w -= lr * dC/dw`` per minibatch of ``batch_size`` samples. ``losses[k]`` is the cost of
+    update ``k``'s batch before the step; ``costs[0]`` is the cost before training and
+    ``costs[k]`` the cost on all the data after update ``k``.
     Training stops early once the cost exceeds ``DIVERGED`` or is no longer finite.
     """
     X, y = _check_data(X, y)
@@ -100,13 +105,14 @@ def run_sgd(X: Any, y: Any, *, lr: float, batch_size: int, epochs: int, seed: in
     seed = check_positive_int("seed", seed, minimum=0)
     rng = np.random.default_rng(seed)
     weights, bias = np.zeros(X.shape[1]), 0.0
-    costs = [cost(weights, bias, X, y)]
+    losses, costs = [], [cost(weights, bias, X, y)]
     diverged = False
     with np.errstate(over="ignore", invalid="ignore"):
         for _ in range(epochs):
             order = rng.permutation(len(y))
             for start in range(0, len(y), batch_size):
                 batch = order[start:start + batch_size]
+                losses.append(cost(weights, bias, X[batch], y[batch]))
                 grad_w, grad_b = gradients(weights, bias, X[batch], y[batch])
                 weights = weights - lr * grad_w
                 bias = bias - lr * grad_b
@@ -117,7 +123,7 @@ def run_sgd(X: Any, y: Any, *, lr: float, batch_size: int, epochs: int, seed: in
             if diverged:
                 break
     updates_per_epoch = -(-len(y) // batch_size)
-    return SGDRun(weights, bias, np.array(costs), updates_per_epoch, diverged)
+    return SGDRun(weights, bias, losses, np.array(costs), updates_per_epoch, diverged)
 
 
 def plot_costs(runs: Mapping[str, SGDRun], *, per_epoch: bool = False, ax: Axes | None = None,

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lecturekit import plotting
+from lecturekit import kernels, plotting
 
 
 def test_moving_average():
@@ -41,13 +41,13 @@ def test_plot_confusion_matrix_writes_the_counts():
 
 def test_show_kernels_centres_the_colours_on_zero():
     panels = [np.array([[1.0, -2.0], [0.0, 0.5]]), np.zeros((3, 3)), np.ones((5, 4))]
-    fig = plotting.show_kernels(panels, ["a", "b", "c"], ncols=2)
+    fig = kernels.show_kernels(panels, ["a", "b", "c"], ncols=2)
     images = [ax.images[0] for ax in fig.axes if ax.images]
     assert len(images) == 3 and len(fig.axes) == 4
     assert images[0].get_clim() == (-2.0, 2.0)
     assert images[1].get_clim() == (-1.0, 1.0)  # an all-zero panel still gets a valid range
     assert images[2].get_array().shape == (5, 4)
     with pytest.raises(ValueError, match="titles"):
-        plotting.show_kernels(panels, ["a"])
+        kernels.show_kernels(panels, ["a"])
     with pytest.raises(ValueError, match="kernels"):
-        plotting.show_kernels([])
+        kernels.show_kernels([])

@@ -94,3 +94,12 @@ def test_plot_costs():
         sgd.plot_costs({})
     with pytest.raises(TypeError, match="SGDRun"):
         sgd.plot_costs({"a": [1, 2]})
+
+
+def test_losses_are_the_batch_cost_before_each_update():
+    full = sgd.run_sgd(X, Y, lr=0.1, batch_size=len(Y), epochs=5)
+    np.testing.assert_allclose(full.losses, full.costs[:-1], rtol=1e-12)
+    small = sgd.run_sgd(X, Y, lr=0.1, batch_size=10, epochs=2, seed=3)
+    first = np.random.default_rng(3).permutation(len(Y))[:10]
+    assert len(small.losses) == 2 * small.updates_per_epoch
+    assert small.losses[0] == sgd.cost(np.zeros(X.shape[1]), 0.0, X[first], Y[first])
