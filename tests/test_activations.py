@@ -3,6 +3,7 @@
 import matplotlib
 import numpy as np
 import pytest
+import torch
 
 from lecturekit import activations
 
@@ -27,20 +28,41 @@ def test_values():
     assert activations.sigmoid(3.0).shape == ()
 
 
-def test_bad_arguments():
-    with pytest.raises(ValueError, match="name"):
-        activations.get("softplus")
-    with pytest.raises(TypeError, match="name"):
-        activations.get(3)
+@pytest.mark.parametrize(("name", "reference"),
+                         [("sigmoid", torch.sigmoid), ("tanh", torch.tanh), ("relu", torch.relu)])
+def test_functions_match_torch(name, reference):
+    z = np.concatenate([np.linspace(-40.0, 40.0, 801), [-1e4, 1e4]])
+    function, _ = activations.get(name)
+    np.testing.assert_allclose(function(z), reference(torch.from_numpy(z)).numpy(), rtol=1e-12, atol=1e-300)
+
+
+def test_derivatives_match_torch_autograd():
+    z = torch.linspace(-6.0, 6.0, 97, dtype=torch.float64) + 0.0125
+    for name, reference in [("sigmoid", torch.sigmoid), ("tanh", torch.tanh), ("relu", torch.relu)]:
+        leaf = z.clone().requires_grad_(True)
+        reference(leaf).sum().backward()
+        _, derivative = activations.get(name)
+        np.testing.assert_allclose(derivative(z.numpy()), leaf.grad.numpy(), rtol=1e-10, atol=1e-15,
+                                   err_msg=name)
+
+
+@pytest.mark.parametrize(("argument", "error"), [("softplus", ValueError), (3, TypeError)])
+def test_bad_arguments(argument, error):
+    with pytest.raises(error, match="name"):
+        activations.get(argument)
 
 
 def test_plot_activations_two_panels():
-    fig = activations.plot_activations()
+    names = ("sigmoid", "relu", "step")
+    fig = activations.plot_activations(names)
     left, right = fig.axes
-    assert [line.get_label() for line in left.lines if not line.get_label().startswith("_")] == [
-        "step", "sigmoid", "tanh", "relu"]
-    assert len([line for line in right.lines if not line.get_label().startswith("_")]) == 4
-    assert left.get_legend() is not None
+    for ax, part in ((left, 0), (right, 1)):
+        curves = [line for line in ax.lines if not line.get_label().startswith("_")]
+        assert [line.get_label() for line in curves] == list(names)
+        for line in curves:  # each curve is the function (left) or its derivative (right)
+            expected = activations.get(line.get_label())[part](line.get_xdata())
+            np.testing.assert_allclose(line.get_ydata(), expected)
+    assert [t.get_text() for t in left.get_legend().get_texts()] == list(names)
     assert left.xaxis.label.get_fontsize() >= 13
     with pytest.raises(ValueError, match="name"):
         activations.plot_activations(["sigmoid", "swish"])

@@ -5,10 +5,12 @@ import numpy as np
 import pytest
 import torch
 
-from lecturekit import backprop, toydata
+from lecturekit import activations, backprop, toydata
 
 ARCHITECTURES = [[2, 3, 1], [3, 5, 4, 2], [4, 8, 8, 3], [1, 1]]
-ACTIVATIONS = ["sigmoid", "tanh", "relu"]
+# The independent reference for every activation backprop offers; a new one must be added here.
+TORCH_ACTIVATIONS = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu}
+ACTIVATIONS = sorted(backprop.ACTIVATIONS)
 
 
 def _model_and_batch(sizes, activation, batch, seed=0):
@@ -23,7 +25,7 @@ def _model_and_batch(sizes, activation, batch, seed=0):
 
 def _torch_reference(model, X, Y):
     """Independent of lecturekit.backprop.to_torch: functional autograd on float64 leaves."""
-    torch_act = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu}[model.activation]
+    torch_act = TORCH_ACTIVATIONS[model.activation]
     ws = [torch.tensor(w, dtype=torch.float64, requires_grad=True) for w in model.weights]
     bs = [torch.tensor(b, dtype=torch.float64, requires_grad=True) for b in model.biases]
     a = torch.tensor(X, dtype=torch.float64)
@@ -81,8 +83,11 @@ def test_numerical_gradient_restores_parameters():
         np.testing.assert_array_equal(old, new)
 
 
-def test_backprop_offers_the_differentiable_activations():
-    assert sorted(backprop.ACTIVATIONS) == sorted(ACTIVATIONS)
+def test_backprop_offers_every_activation_with_a_useful_derivative():
+    # Gradient descent learns nothing through a derivative that is zero everywhere (the step).
+    z = np.linspace(-5.0, 5.0, 101) + 0.0125
+    for name, (_, derivative) in activations.ACTIVATIONS.items():
+        assert (name in backprop.ACTIVATIONS) == bool(np.any(derivative(z) != 0)), name
 
 
 @pytest.mark.parametrize("name", ACTIVATIONS)
@@ -91,6 +96,7 @@ def test_activation_derivatives(name):
     z = np.array([-3.0, -0.7, 0.4, 2.5])
     h = 1e-6
     np.testing.assert_allclose(derivative(z), (function(z + h) - function(z - h)) / (2 * h), atol=1e-8)
+    np.testing.assert_allclose(function(z), TORCH_ACTIVATIONS[name](torch.from_numpy(z)).numpy(), rtol=1e-12)
 
 
 def test_large_inputs_train_without_floating_point_warnings():
@@ -112,7 +118,8 @@ def test_shapes_follow_the_public_api(sizes):
     grad_w, grad_b = model.backward(X, Y)
     assert [g.shape for g in grad_w] == [w.shape for w in model.weights]
     assert [g.shape for g in grad_b] == [b.shape for b in model.biases]
-    assert model.n_parameters == sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+    layers = [torch.nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:])]
+    assert model.n_parameters == sum(p.numel() for layer in layers for p in layer.parameters())
 
 
 def test_initialisation_is_deterministic_and_repr_is_stable():
@@ -121,7 +128,11 @@ def test_initialisation_is_deterministic_and_repr_is_stable():
     for a, b in zip(first.weights, second.weights):
         np.testing.assert_array_equal(a, b)
     assert not np.array_equal(first.weights[0], other.weights[0])
-    assert repr(first) == "NumpyMLP([2, 4, 1], activation='sigmoid', seed=3)"
+    rebuilt = eval(repr(first), {"NumpyMLP": backprop.NumpyMLP})  # the repr rebuilds the same network
+    assert (rebuilt.sizes, rebuilt.activation) == (first.sizes, first.activation)
+    for a, b in zip(first.weights + first.biases, rebuilt.weights + rebuilt.biases):
+        np.testing.assert_array_equal(a, b)
+    assert repr(first) != repr(other)
 
 
 def test_predict_labels():
@@ -177,67 +188,50 @@ def test_to_torch_computes_the_same_outputs():
     np.testing.assert_allclose(net(torch.from_numpy(X)).detach().numpy(), model.forward(X), rtol=1e-12)
 
 
-@pytest.mark.parametrize("sizes, error, message", [
-    ([2], ValueError, "between 2 and"),
-    ([2, 0, 1], ValueError, r"sizes\[1\] must be >= 1"),
-    ([2, -3], ValueError, r"sizes\[1\] must be >= 1"),
-    ([2, 2.5], TypeError, r"sizes\[1\] must be an int"),
-    ("21", TypeError, "sizes must be a list"),
-    (3, TypeError, "sizes must be a list"),
+@pytest.mark.parametrize("sizes, error", [
+    ([2], ValueError),
+    ([2, 0, 1], ValueError),
+    ([2, -3], ValueError),
+    ([2, 2.5], TypeError),
+    ("21", TypeError),
+    (3, TypeError),
 ])
-def test_bad_sizes(sizes, error, message):
-    with pytest.raises(error, match=message):
+def test_bad_sizes(sizes, error):
+    with pytest.raises(error, match=r"\bsizes\b"):
         backprop.NumpyMLP(sizes)
 
 
-def test_bad_activation_and_seed():
-    with pytest.raises(ValueError, match="activation must be one of"):
-        backprop.NumpyMLP([2, 1], activation="softmax")
-    with pytest.raises(TypeError, match="activation must be a string"):
-        backprop.NumpyMLP([2, 1], activation=None)
-    with pytest.raises(TypeError, match="seed must be an int"):
-        backprop.NumpyMLP([2, 1], seed="zero")
+_MODEL = backprop.NumpyMLP([2, 3, 1])
+_X, _Y = np.zeros((4, 2)), np.zeros((4, 1))
 
 
-def test_bad_inputs_and_targets_fail_at_the_boundary():
-    model = backprop.NumpyMLP([2, 3, 1])
-    X = np.zeros((4, 2))
-    with pytest.raises(ValueError, match=r"X must have shape \(n, 2\)"):
-        model.predict(np.zeros((4, 3)))
-    with pytest.raises(ValueError, match="X must be 2-D"):
-        model.predict(np.zeros(2))
-    with pytest.raises(ValueError, match="X must contain only finite"):
-        model.predict(np.array([[0.0, np.nan]]))
-    with pytest.raises(ValueError, match="at least one sample"):
-        model.predict(np.zeros((0, 2)))
-    with pytest.raises(TypeError, match="X must be a numeric array"):
-        model.predict("inputs")
-    with pytest.raises(ValueError, match=r"Y must have shape \(4, 1\)"):
-        model.fit(X, np.zeros((3, 1)), epochs=1, batch_size=2, lr=0.1)
-    with pytest.raises(ValueError, match="Y must contain only finite"):
-        model.fit(X, np.full((4, 1), np.inf), epochs=1, batch_size=2, lr=0.1)
-    with pytest.raises(ValueError, match="Y must be 2-D"):
-        model.loss(X, np.zeros(4))
+def _fit(**changes):
+    arguments = {"epochs": 1, "batch_size": 2, "lr": 0.1, **changes}
+    return lambda: backprop.NumpyMLP([2, 3, 1]).fit(_X, _Y, **arguments)
 
 
-def test_bad_training_arguments():
-    model = backprop.NumpyMLP([2, 3, 1])
-    X, Y = np.zeros((4, 2)), np.zeros((4, 1))
-    with pytest.raises(ValueError, match="epochs must be >= 1"):
-        model.fit(X, Y, epochs=0, batch_size=2, lr=0.1)
-    with pytest.raises(ValueError, match="epochs must be at most"):
-        model.fit(X, Y, epochs=10**9, batch_size=2, lr=0.1)
-    with pytest.raises(ValueError, match="batch_size must be >= 1"):
-        model.fit(X, Y, epochs=1, batch_size=0, lr=0.1)
-    with pytest.raises(ValueError, match="batch_size must be at most 4"):
-        model.fit(X, Y, epochs=1, batch_size=5, lr=0.1)
-    with pytest.raises(ValueError, match="lr must be > 0"):
-        model.fit(X, Y, epochs=1, batch_size=2, lr=-1.0)
-    with pytest.raises(TypeError, match="seed must be an int"):
-        model.fit(X, Y, epochs=1, batch_size=2, lr=0.1, seed="0")
-    with pytest.raises(ValueError, match="eps must be > 0"):
-        backprop.numerical_gradient(model, X, Y, eps=0.0)
-    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
-        backprop.minibatches(4, 2, rng=0)
-    with pytest.raises(ValueError, match="different shapes"):
-        backprop.largest_difference(([np.zeros(2)], []), ([np.zeros(3)], []))
+@pytest.mark.parametrize(("call", "error", "argument"), [
+    (lambda: backprop.NumpyMLP([2, 1], activation="softmax"), ValueError, "activation"),
+    (lambda: backprop.NumpyMLP([2, 1], activation=None), TypeError, "activation"),
+    (lambda: backprop.NumpyMLP([2, 1], seed="zero"), TypeError, "seed"),
+    (lambda: _MODEL.predict(np.zeros((4, 3))), ValueError, "X"),
+    (lambda: _MODEL.predict(np.zeros(2)), ValueError, "X"),
+    (lambda: _MODEL.predict(np.array([[0.0, np.nan]])), ValueError, "X"),
+    (lambda: _MODEL.predict(np.zeros((0, 2))), ValueError, "X"),
+    (lambda: _MODEL.predict("inputs"), TypeError, "X"),
+    (lambda: _MODEL.fit(_X, np.zeros((3, 1)), epochs=1, batch_size=2, lr=0.1), ValueError, "Y"),
+    (lambda: _MODEL.fit(_X, np.full((4, 1), np.inf), epochs=1, batch_size=2, lr=0.1), ValueError, "Y"),
+    (lambda: _MODEL.loss(_X, np.zeros(4)), ValueError, "Y"),
+    (_fit(epochs=0), ValueError, "epochs"),
+    (_fit(epochs=10**9), ValueError, "epochs"),
+    (_fit(batch_size=0), ValueError, "batch_size"),
+    (_fit(batch_size=5), ValueError, "batch_size"),
+    (_fit(lr=-1.0), ValueError, "lr"),
+    (_fit(seed="0"), TypeError, "seed"),
+    (lambda: backprop.numerical_gradient(_MODEL, _X, _Y, eps=0.0), ValueError, "eps"),
+    (lambda: backprop.minibatches(4, 2, rng=0), TypeError, "rng"),
+    (lambda: backprop.largest_difference(([np.zeros(2)], []), ([np.zeros(3)], [])), ValueError, "shapes"),
+])
+def test_bad_arguments_name_the_argument(call, error, argument):
+    with pytest.raises(error, match=rf"\b{argument}\b"):
+        call()

@@ -14,15 +14,30 @@ def _model():
     )
 
 
+def _forward_shapes(model, input_shape):
+    """The shape after every layer of a Sequential, by running it (independent of cnn.layer_shapes)."""
+    x = torch.zeros(2, *input_shape)
+    shapes = [tuple(x.shape[1:])]
+    for layer in model:
+        x = layer(x)
+        shapes.append(tuple(x.shape[1:]))
+    return shapes
+
+
 def test_layer_shapes_match_a_forward_pass():
     model = _model()
     records = cnn.layer_shapes(model, (1, 28, 28))
-    assert [kind for _, kind, _ in records] == ["input", "conv", "activation", "pool", "flatten", "linear"]
-    x = torch.zeros(2, 1, 28, 28)
-    for (_, _, shape), layer in zip(records[1:], model):
-        x = layer(x)
-        assert shape == tuple(x.shape[1:])
-    assert records[1][0] == "conv 3x3, 4" and records[3][0] == "max-pool 2x2"
+    assert [shape for _, _, shape in records] == _forward_shapes(model, (1, 28, 28))
+    assert records[0][:2] == ("input", "input")
+    kinds = {}
+    for (label, kind, _), layer in zip(records[1:], model):
+        assert kind in cnn.LAYER_COLORS and kind != "other", (label, kind)  # each gets its colour
+        assert kinds.setdefault(type(layer), kind) == kind
+    assert len(set(kinds.values())) == len(kinds)  # different layer types, different colours
+    conv, pool = records[1][0], records[3][0]  # the slide labels state the kernel sizes and channels
+    (kh, kw), channels = model[0].kernel_size, model[0].out_channels
+    assert f"{kh}x{kw}" in conv and str(channels) in conv
+    assert f"{model[2].kernel_size}x{model[2].kernel_size}" in pool
 
 
 def test_layer_shapes_cleans_up_and_keeps_the_mode():
@@ -42,9 +57,12 @@ def test_layer_shapes_checks_its_arguments():
 
 
 def test_draw_cnn_labels_every_layer_with_its_shape():
-    fig = cnn.draw_cnn(_model(), (1, 28, 28), per_row=3)
-    texts = {t.get_text() for t in fig.axes[0].texts}
-    assert {"input", "1 x 28 x 28", "4 x 26 x 26", "4 x 13 x 13", "676", "10"} <= texts
+    model = _model()
+    fig = cnn.draw_cnn(model, (1, 28, 28), per_row=3)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    shapes = [" x ".join(str(s) for s in shape) for shape in _forward_shapes(model, (1, 28, 28))]
+    labels = [label for label, _, _ in cnn.layer_shapes(model, (1, 28, 28))]
+    assert texts == [text for pair in zip(labels, shapes) for text in pair]
     with pytest.raises(ValueError, match="per_row"):
         cnn.draw_cnn(_model(), (1, 28, 28), per_row=0)
 

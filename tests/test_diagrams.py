@@ -3,6 +3,7 @@
 import matplotlib
 import matplotlib.pyplot as plt
 import pytest
+import torch
 from matplotlib.collections import LineCollection
 
 from lecturekit import diagrams
@@ -24,38 +25,62 @@ def test_nodes_and_edges(sizes):
     plt.close(fig)
 
 
+def _nodes_per_layer(fig, layers):
+    gids = [patch.get_gid() for ax in fig.axes for patch in ax.patches]
+    return [gids.count(f"node-{layer}") for layer in range(layers)]
+
+
 def test_large_layers_are_abbreviated():
-    fig = diagrams.draw_network([784, 100, 10])
-    drawn = diagrams.MAX_DRAWN - 2
-    assert diagrams.node_count(fig) == drawn + drawn + 10
+    sizes = [784, 100, 10]
+    fig = diagrams.draw_network(sizes)
+    drawn = _nodes_per_layer(fig, len(sizes))
+    assert diagrams.node_count(fig) == sum(drawn)
+    for size, count in zip(sizes, drawn):
+        if size <= diagrams.MAX_DRAWN:
+            assert count == size  # small layers in full
+        else:
+            assert 2 <= count <= diagrams.MAX_DRAWN  # the first and last few nodes
+    assert _edges(fig) == sum(a * b for a, b in zip(drawn[:-1], drawn[1:]))
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert "input\n(784)" in texts and "output\n(10)" in texts
-    assert texts.count("\u22ee") == 2
+    assert texts.count("\u22ee") == sum(size > diagrams.MAX_DRAWN for size in sizes)
     plt.close(fig)
 
 
-def test_default_and_custom_labels_and_title():
+@pytest.mark.parametrize("sizes", [[2, 1], [2, 3, 1], [2, 4, 4, 2], [3, 5, 5, 5, 1]])
+def test_default_labels_name_input_hidden_and_output(sizes):
+    labels = diagrams.default_labels(sizes)
+    assert len(labels) == len(sizes)
+    assert labels[0] == "input" and labels[-1] == "output"
+    assert all(label.startswith("hidden") for label in labels[1:-1])
+    assert len(set(labels)) == len(labels)  # several hidden layers get told apart
+    fig = diagrams.draw_network(sizes)
+    assert [t.get_text() for t in fig.axes[0].texts] == [
+        f"{label}\n({size})" for label, size in zip(labels, sizes)]
+    plt.close(fig)
+
+
+def test_custom_labels_and_title():
     fig = diagrams.draw_network([2, 4, 4, 2], title="A network")
-    texts = [t.get_text() for t in fig.axes[0].texts]
-    assert texts == ["input\n(2)", "hidden 1\n(4)", "hidden 2\n(4)", "output\n(2)"]
     assert fig.axes[0].get_title() == "A network"
     fig = diagrams.draw_network([2, 3, 1], labels=["x", "h", "y"])
     assert [t.get_text() for t in fig.axes[0].texts] == ["x\n(2)", "h\n(3)", "y\n(1)"]
-    assert diagrams.default_labels([2, 3, 1]) == ["input", "hidden", "output"]
     plt.close("all")
 
 
 def test_draws_into_given_axes():
+    sizes = [2, 2, 1]
     fig, (left, right) = plt.subplots(1, 2)
-    returned = diagrams.draw_network([2, 2, 1], ax=right)
+    returned = diagrams.draw_network(sizes, ax=right)
     assert returned is fig
-    assert len(left.patches) == 0 and len(right.patches) == 5
+    assert len(left.patches) == 0 and len(right.patches) == sum(sizes)
     plt.close(fig)
 
 
-def test_parameter_count():
-    assert diagrams.parameter_count([2, 4, 4, 2]) == 2 * 4 + 4 + 4 * 4 + 4 + 4 * 2 + 2
-    assert diagrams.parameter_count([784, 100, 10]) == 79_510
+@pytest.mark.parametrize("sizes", [[2, 1], [2, 4, 4, 2], [784, 100, 10], [3, 1, 7, 2]])
+def test_parameter_count_matches_torch(sizes):
+    layers = [torch.nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:])]
+    assert diagrams.parameter_count(sizes) == sum(p.numel() for layer in layers for p in layer.parameters())
 
 
 @pytest.mark.parametrize(

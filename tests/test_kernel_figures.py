@@ -31,11 +31,20 @@ def test_pooling_figure_shows_max_and_mean():
     assert sorted(t.get_text() for t in fig.axes[2].texts) == ["1", "2", "2.5", "6.75"]
 
 
-def test_kernel_gallery_checks_names():
+def test_kernel_gallery_shows_each_image_filtered_by_each_kernel():
     with pytest.raises(ValueError, match="names"):
         kernels.kernel_gallery({"x": np.ones((8, 8))}, ["emboss"])
-    fig = kernels.kernel_gallery({"a": np.ones((8, 8)), "b": np.zeros((8, 8))}, ["identity", "sobel_x"])
-    assert len(fig.axes) == 4
+    rng = np.random.default_rng(0)
+    images = {"a": rng.random((8, 8)), "b": rng.random((6, 9))}
+    names = ["identity", "gaussian_blur", "sobel_x"]
+    fig = kernels.kernel_gallery(images, names)
+    panels = np.array(fig.axes).reshape(len(images), len(names))
+    for row, (label, image) in enumerate(images.items()):
+        assert panels[row, 0].get_ylabel() == label
+        for col, name in enumerate(names):
+            filtered = kernels.apply_kernel(image, name)
+            shown = filtered if name != "sobel_x" else np.abs(filtered)  # edges: their strength
+            np.testing.assert_allclose(panels[row, col].images[0].get_array(), shown, err_msg=name)
 
 
 def test_kernel_explorer_loads_presets():

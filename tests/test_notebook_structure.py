@@ -28,8 +28,15 @@ def _output_text(output):
     return "".join(parts)
 
 
-def test_there_are_notebooks():
-    assert any(p.name.startswith("00-setup-check") for p in PATHS)
+def test_the_tests_see_every_notebook_of_the_lecture_table():
+    # lecturekit's docstring lists the notebooks with their modules; the tests below run once per
+    # notebook found, so a wrong folder would let them all pass on nothing.
+    import lecturekit
+
+    table = re.findall(r"^ {4}(\d\d-[a-z0-9-]+) {2,}", lecturekit.__doc__, flags=re.MULTILINE)
+    assert table, "the lecture table is missing from lecturekit's docstring"
+    assert [p.stem for p in PATHS] == sorted(table)
+    assert [p.stem for p in LECTURES] == [name for name in sorted(table) if not name.startswith("00-")]
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)

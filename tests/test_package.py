@@ -10,6 +10,8 @@ from pathlib import Path
 
 import tomllib
 import yaml
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,8 +85,11 @@ from lecturekit import data
 
 
 def test_teaching_modules_and_notebooks_never_import_the_toolchain():
+    import lecturekit
+
     teaching = [path for path in sorted((ROOT / "lecturekit").glob("*.py")) if path.name != "__main__.py"]
-    assert len(teaching) > 10
+    missing = set(lecturekit._SUBMODULES) - {path.stem for path in teaching}
+    assert not missing, f"teaching modules left out of the scan: {sorted(missing)}"
     offenders = {path.name: toolchain_imports(path.read_text(encoding="utf-8"), package="lecturekit")
                  for path in teaching}
     notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -114,10 +119,15 @@ def test_conda_route_matches_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extras = set(project["optional-dependencies"])
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    assert env["name"] == "lecturekit"
+    activated = re.findall(r"conda activate (\S+)", (ROOT / "README.md").read_text(encoding="utf-8"))
+    assert activated and set(activated) == {env["name"]}, (
+        f"README activates {activated}, environment.yml creates {env['name']!r}")
     conda = [d for d in env["dependencies"] if isinstance(d, str)]
     pip_lists = [d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d]
-    assert any(d.startswith("python=3.11") for d in conda)
+    pythons = [re.fullmatch(r"python=(\d+\.\d+)", d) for d in conda if _name(d) == "python"]
+    assert len(pythons) == 1 and pythons[0], f"environment.yml must pin one python=X.Y, got {conda}"
+    assert Version(pythons[0].group(1)) in SpecifierSet(project["requires-python"]), (
+        f"conda installs python {pythons[0].group(1)}, pyproject requires {project['requires-python']}")
     assert "pip" in conda
     assert len(pip_lists) == 1, "environment.yml needs exactly one pip section"
     installs = [line for line in pip_lists[0] if re.match(r"^(-e\s+)?\.(\[|$)", line)]

@@ -42,7 +42,10 @@ def test_history_records_each_epoch():
     last = model.history[-1]
     np.testing.assert_array_equal(last.weights, model.weights)
     assert last.bias == model.bias
-    assert last.bias != 0.0
+    for record in model.history:  # each record's accuracy is that of the boundary it stores
+        labels = perceptron.linear_predictor(record.weights, record.bias)(X)
+        assert record.accuracy == np.mean(labels == y), record
+    assert model.converged and last.accuracy == 1.0
 
 
 def test_keeps_training_without_early_stop():
@@ -80,19 +83,19 @@ def test_predict_labels_and_decision_function():
 
 
 @pytest.mark.parametrize(
-    ("X", "y", "kwargs", "error"),
+    ("X", "y", "kwargs", "error", "argument"),
     [
-        (np.zeros((4, 2)), [0, 1, 2, 1], {}, ValueError),
-        (np.zeros((4, 2)), [0, 1, 1], {}, ValueError),
-        (np.zeros(4), [0, 1, 1, 0], {}, ValueError),
-        ([[0.0, np.nan], [1.0, 1.0]], [0, 1], {}, ValueError),
-        (np.zeros((4, 2)), [0, 1, 1, 0], {"epochs": 0}, ValueError),
-        (np.zeros((4, 2)), [0, 1, 1, 0], {"epochs": 2.5}, TypeError),
-        ("abc", [0, 1, 1, 0], {}, TypeError),
+        (np.zeros((4, 2)), [0, 1, 2, 1], {}, ValueError, "y"),
+        (np.zeros((4, 2)), [0, 1, 1], {}, ValueError, "y"),
+        (np.zeros(4), [0, 1, 1, 0], {}, ValueError, "X"),
+        ([[0.0, np.nan], [1.0, 1.0]], [0, 1], {}, ValueError, "X"),
+        (np.zeros((4, 2)), [0, 1, 1, 0], {"epochs": 0}, ValueError, "epochs"),
+        (np.zeros((4, 2)), [0, 1, 1, 0], {"epochs": 2.5}, TypeError, "epochs"),
+        ("abc", [0, 1, 1, 0], {}, TypeError, "X"),
     ],
 )
-def test_bad_fit_arguments(X, y, kwargs, error):
-    with pytest.raises(error):
+def test_bad_fit_arguments(X, y, kwargs, error, argument):
+    with pytest.raises(error, match=rf"\b{argument}\b"):
         perceptron.Perceptron().fit(X, y, **kwargs)
 
 
@@ -114,11 +117,15 @@ def test_plot_boundary_draws_line_and_points():
     X, y = _blobs()
     fig = perceptron.plot_boundary([1.0, 2.0], -1.0, X, y)
     ax = fig.axes[0]
-    assert len(ax.lines) == 1  # the boundary line
-    assert len(ax.collections) >= 3  # regions and two scatter clouds
+    (line,) = ax.lines  # the boundary: every point of it has w . x + b = 0
+    np.testing.assert_allclose(1.0 * line.get_xdata() + 2.0 * line.get_ydata() - 1.0, 0.0, atol=1e-12)
+    clouds = {c.get_label(): np.asarray(c.get_offsets()) for c in ax.collections}
+    for label in (0, 1):  # every sample is drawn, in the cloud of its class
+        np.testing.assert_array_equal(clouds[f"class {label}"], X[y == label])
     assert "w = (1, 2)" in ax.get_title()
     vertical = perceptron.plot_boundary([1.0, 0.0], -1.0, X, y)
-    assert len(vertical.axes[0].lines) == 1
+    (line,) = vertical.axes[0].lines
+    np.testing.assert_allclose(line.get_xdata(), 1.0)  # x1 = -b / w1
     with pytest.raises(ValueError, match="2 features"):
         perceptron.plot_boundary([1.0, 2.0, 3.0], 0.0, np.zeros((3, 3)), [0, 1, 0])
 

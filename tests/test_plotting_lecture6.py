@@ -10,6 +10,10 @@ def test_moving_average():
     np.testing.assert_allclose(plotting.moving_average([1, 2, 3, 4, 5], 2), [1.5, 2.5, 3.5, 4.5])
     np.testing.assert_allclose(plotting.moving_average([1, 2, 3], 3), [2.0])
     np.testing.assert_allclose(plotting.moving_average([4, 2], 1), [4, 2])
+    values = np.random.default_rng(0).normal(size=57)
+    for window in (1, 5, 57):
+        np.testing.assert_allclose(plotting.moving_average(values, window),
+                                   np.convolve(values, np.ones(window) / window, mode="valid"), rtol=1e-10)
     with pytest.raises(ValueError, match="window"):
         plotting.moving_average([1, 2, 3], 4)
     with pytest.raises(ValueError, match="window"):
@@ -18,14 +22,24 @@ def test_moving_average():
 
 def test_plot_batch_losses_draws_raw_and_smoothed_curves():
     losses = list(np.linspace(2.0, 0.1, 100))
-    fig = plotting.plot_batch_losses({"MLP": losses, "CNN": losses[:30]}, window=10)
+    histories = {"MLP": losses, "CNN": losses[:30], "short": losses[:4]}
+    window = 10
+    fig = plotting.plot_batch_losses(histories, window=window)
     ax = fig.axes[0]
     lines = ax.get_lines()
-    assert len(lines) == 4  # raw + moving average per model
-    assert len(lines[1].get_xdata()) == 91 and len(lines[3].get_xdata()) == 21
+    assert len(lines) == 2 * len(histories)  # raw + moving average per model
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    for (name, history), raw, smooth, label in zip(histories.items(), lines[::2], lines[1::2], legend):
+        np.testing.assert_array_equal(raw.get_ydata(), history)
+        np.testing.assert_array_equal(raw.get_xdata(), np.arange(1, len(history) + 1))  # batches from 1
+        size = min(window, len(history))  # a history shorter than the window is averaged whole
+        # each point is the mean of the `size` batches up to and including its own
+        for batch, mean in zip(smooth.get_xdata(), smooth.get_ydata()):
+            assert mean == pytest.approx(np.mean(history[batch - size:batch]))
+        assert smooth.get_xdata()[-1] == len(history)
+        assert smooth.get_color() == raw.get_color()
+        assert label.startswith(name) and str(size) in label
     assert ax.get_yscale() == "log"
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        "MLP (mean of 10 batches)", "CNN (mean of 10 batches)"]
     with pytest.raises(ValueError, match="histories"):
         plotting.plot_batch_losses({})
 

@@ -42,20 +42,49 @@ def test_small_learning_rate_is_slow():
     assert np.all(np.diff(slow.costs) < 0)
 
 
-def test_updates_per_epoch_and_determinism():
+def _replay(X, y, *, lr, batch_size, epochs, seed):
+    """Minibatch SGD written out again, independently of sgd.run_sgd: every batch's loss before
+    its step and the cost on all the data after it."""
+    rng = np.random.default_rng(seed)
+    weights, bias = np.zeros(X.shape[1]), 0.0
+    losses, costs = [], [sgd.cost(weights, bias, X, y)]
+    for _ in range(epochs):
+        order = rng.permutation(len(y))
+        for batch in np.array_split(order, np.arange(batch_size, len(y), batch_size)):
+            residual = X[batch] @ weights + bias - y[batch]
+            losses.append(0.5 * np.mean(residual**2))
+            weights = weights - lr * X[batch].T @ residual / len(batch)
+            bias = bias - lr * np.mean(residual)
+            costs.append(sgd.cost(weights, bias, X, y))
+    return losses, costs
+
+
+@pytest.mark.parametrize("batch_size", [25, 1, 120, 7])
+def test_run_matches_minibatch_sgd_written_out(batch_size):
+    run = sgd.run_sgd(X, Y, lr=0.05, batch_size=batch_size, epochs=3, seed=4)
+    losses, costs = _replay(X, Y, lr=0.05, batch_size=batch_size, epochs=3, seed=4)
+    assert len(run.losses) == len(losses) == 3 * run.updates_per_epoch
+    np.testing.assert_allclose(run.losses, losses, rtol=1e-12)
+    np.testing.assert_allclose(run.costs, costs, rtol=1e-12)
+
+
+def test_runs_are_deterministic():
     run = sgd.run_sgd(X, Y, lr=0.05, batch_size=25, epochs=3, seed=4)
-    assert run.updates_per_epoch == 5  # 120 / 25 rounded up
-    assert len(run.costs) == 1 + 3 * 5
     again = sgd.run_sgd(X, Y, lr=0.05, batch_size=25, epochs=3, seed=4)
     np.testing.assert_array_equal(run.costs, again.costs)
     assert repr(run) == repr(again) and "0x" not in repr(run)
+    other = sgd.run_sgd(X, Y, lr=0.05, batch_size=25, epochs=3, seed=5)
+    assert not np.array_equal(run.costs, other.costs), "the seed must change the batches"
 
 
-def test_linear_data_is_deterministic():
+def test_linear_data_is_deterministic_and_linear():
     a = sgd.linear_data(10, seed=3)
     b = sgd.linear_data(10, seed=3)
     np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
     assert a[0].shape == (10, 2) and a[1].shape == (10,)
+    X3, y3 = sgd.linear_data(50, weights=(1.5, -2.0, 0.25), bias=-0.7, noise=0.0, seed=2)
+    np.testing.assert_allclose(y3, X3 @ np.array([1.5, -2.0, 0.25]) - 0.7, rtol=1e-12)
 
 
 @pytest.mark.parametrize(
@@ -76,9 +105,9 @@ def test_bad_arguments(kwargs, error, match):
 
 
 def test_bad_data():
-    with pytest.raises(ValueError, match="y must have shape"):
+    with pytest.raises(ValueError, match=r"\by\b"):
         sgd.run_sgd(X, Y[:-1], lr=0.1, batch_size=10, epochs=1)
-    with pytest.raises(ValueError, match="X must be 2-D"):
+    with pytest.raises(ValueError, match=r"\bX\b"):
         sgd.run_sgd(X[:, 0], Y, lr=0.1, batch_size=10, epochs=1)
 
 
@@ -89,6 +118,9 @@ def test_plot_costs():
     ax = fig.axes[0]
     assert [line.get_label() for line in ax.lines] == ["a", "b"]
     assert ax.get_yscale() == "log" and ax.get_xlabel() == "epochs"
+    for line, run in zip(ax.lines, runs.values()):  # the cost after every update, against epochs
+        np.testing.assert_allclose(line.get_ydata(), np.minimum(run.costs, sgd.DIVERGED))
+        np.testing.assert_allclose(line.get_xdata(), np.arange(len(run.costs)) / run.updates_per_epoch)
     assert ax.lines[0].get_xdata()[-1] == pytest.approx(2.0)
     with pytest.raises(TypeError, match="runs"):
         sgd.plot_costs({})

@@ -8,13 +8,20 @@ from lecturekit import toydata
 GENERATORS = [toydata.separable_blobs, toydata.xor, toydata.moons, toydata.spirals, toydata.regression_1d]
 
 
+# Arguments that make every generator random (xor and regression_1d are exact without noise).
+RANDOM = {toydata.xor: {"noise": 0.1}, toydata.regression_1d: {"noise": 0.1}}
+
+
 @pytest.mark.parametrize("make", GENERATORS)
 def test_deterministic_given_seed(make):
-    X1, y1 = make(40, seed=3)
-    X2, y2 = make(40, seed=3)
+    kwargs = RANDOM.get(make, {})
+    X1, y1 = make(40, seed=3, **kwargs)
+    X2, y2 = make(40, seed=3, **kwargs)
     np.testing.assert_array_equal(X1, X2)
     np.testing.assert_array_equal(y1, y2)
     assert X1.shape[0] == y1.shape[0] == 40
+    X3, y3 = make(40, seed=4, **kwargs)
+    assert not (np.array_equal(X1, X3) and np.array_equal(y1, y3)), "the seed must change the sample"
 
 
 @pytest.mark.parametrize("make", [toydata.separable_blobs, toydata.moons, toydata.spirals])
@@ -31,19 +38,25 @@ def test_blobs_are_separable_with_margin():
     assert np.all(side[y == 1] >= 0.5) and np.all(side[y == 0] <= -0.5)
 
 
-def test_xor_labels():
-    X, y = toydata.xor()
-    assert X.tolist() == [[0, 0], [0, 1], [1, 0], [1, 1]]
-    assert y.tolist() == [0, 1, 1, 0]
+@pytest.mark.parametrize("noise", [0.0, 0.1])
+def test_xor_labels_are_the_exclusive_or_of_the_corners(noise):
+    X, y = toydata.xor(8, noise=noise, seed=1)
+    corners = np.round(X).astype(int)
+    assert np.all((corners == 0) | (corners == 1))
+    np.testing.assert_array_equal(y, corners[:, 0] ^ corners[:, 1])
+    assert len({tuple(c) for c in corners}) == 4  # all four corners of the unit square
+    if noise == 0.0:
+        np.testing.assert_array_equal(X, corners)
 
 
 @pytest.mark.parametrize("make", GENERATORS)
 def test_bad_arguments(make):
-    with pytest.raises(ValueError, match="n must be >= 1"):
+    with pytest.raises(ValueError, match=r"\bn\b"):
         make(0)
-    with pytest.raises(TypeError, match="n must be an int"):
+    with pytest.raises(TypeError, match=r"\bn\b"):
         make(2.5)
     with pytest.raises(TypeError, match="seed"):
         make(10, seed="zero")
-    with pytest.raises(ValueError, match="noise|gap"):
-        make(10, **({"gap": -1.0} if make is toydata.separable_blobs else {"noise": -1.0}))
+    spread = "gap" if make is toydata.separable_blobs else "noise"
+    with pytest.raises(ValueError, match=spread):
+        make(10, **{spread: -1.0})
