@@ -109,3 +109,29 @@ def check_array(name: str, value: Any, *, ndim: int | None = None,
     if finite and not np.all(np.isfinite(array)):
         raise ValueError(f"{name} must contain only finite numbers (no NaN or inf)")
     return array
+
+
+def check_labels(name: str, value: Any, *, num_classes: int | None = None, count: int | None = None,
+                 count_name: str = "images") -> np.ndarray:
+    """``value`` must be a 1-D sequence of integer class indices, ``count`` of them if given, each in
+    ``[0, num_classes)`` if given; returns them as an int64 array (a CPU tensor is not copied)."""
+    try:
+        array = np.asarray(to_numpy(value))
+    except (TypeError, ValueError, RuntimeError) as error:
+        raise TypeError(f"{name} must be a 1-D array of integer class indices, "
+                        f"got {type(value).__name__}") from error
+    if array.ndim == 1 and array.size == 0:
+        array = array.astype(np.int64)
+    if array.dtype == np.bool_ or not np.issubdtype(array.dtype, np.integer):
+        raise TypeError(f"{name} must hold integer class indices, got {array.dtype} ({type(value).__name__})")
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be 1-D (one class index per example), got shape {array.shape}")
+    if count is not None and len(array) != count:
+        raise ValueError(f"{name} must have the same length as {count_name} ({count}), got {len(array)}")
+    if num_classes is not None and len(array):
+        outside = (array < 0) | (array >= num_classes)
+        if outside.any():
+            index = int(np.argmax(outside))
+            raise ValueError(f"{name} must be class indices in [0, {num_classes - 1}] "
+                             f"({num_classes} classes), got {array[index]} at index {index}")
+    return array.astype(np.int64, copy=False)

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+import numpy as np
+
 from lecturekit._checks import check_bool
 
 if TYPE_CHECKING:
@@ -45,9 +47,20 @@ MIRRORS = (
 # How long to wait for a download server to answer before giving up.
 CONNECT_TIMEOUT_S = 3.0
 
+# The idx file format: a big-endian magic number (0x0803 for 3-D unsigned bytes, 0x0801 for 1-D),
+# one big-endian int32 per dimension, then the bytes.
+IMAGES_MAGIC = 2051
+LABELS_MAGIC = 2049
+IMAGE_SIZE = (28, 28)
+NUM_CLASSES = 10
+
 
 class MNISTNotFoundError(FileNotFoundError):
     """MNIST is not in the data folder and could not be downloaded."""
+
+
+class MNISTCorruptError(ValueError):
+    """An MNIST file in the data folder is damaged or is not an MNIST file."""
 
 
 def user_cache_dir() -> Path:
@@ -135,6 +148,90 @@ def _download(folder: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def _ensure_present(folder: Path, download: bool) -> Path:
+    """The ``MNIST/raw`` folder inside ``folder``, downloaded first if absent and ``download``."""
+    if not mnist_present(folder):
+        if not download:
+            raise MNISTNotFoundError(_missing_message(folder, "download=False"))
+        if not _servers_reachable():
+            raise MNISTNotFoundError(
+                _missing_message(folder, "no MNIST download server could be reached (no network?)")
+            )
+        _download(folder)
+    return folder / "MNIST" / "raw"
+
+
+def _corrupt(path: Path, problem: str) -> MNISTCorruptError:
+    return MNISTCorruptError(
+        f"{path} is not a valid MNIST file: {problem}.\n"
+        "The file is damaged (an interrupted download or copy?). To get a good copy, delete it: the "
+        "next call downloads MNIST again; without internet, copy the folder MNIST/raw from a machine "
+        "that has a working copy (see README, 'MNIST offline')."
+    )
+
+
+def _read_header(path: Path, magic: int, dims: int) -> tuple[int, ...]:
+    """The sizes an idx file announces, after checking its magic number and its length."""
+    header = 4 * (dims + 1)
+    with open(path, "rb") as file:
+        head = file.read(header)
+        size = os.fstat(file.fileno()).st_size
+    if len(head) < header:
+        raise _corrupt(path, f"it is {size} bytes long, shorter than the {header}-byte header "
+                             "(empty or truncated)")
+    found, *shape = (int.from_bytes(head[i:i + 4], "big") for i in range(0, header, 4))
+    if found != magic:
+        hint = " (it looks gzip-compressed: uncompress it with gunzip)" if head[:2] == b"\x1f\x8b" else ""
+        raise _corrupt(path, f"it starts with the magic number {found}, expected {magic}{hint}")
+    expected = header + int(np.prod(shape))
+    if size != expected:
+        what = "truncated" if size < expected else "longer than its header says"
+        raise _corrupt(path, f"its header announces {' x '.join(map(str, shape))} bytes of data "
+                             f"({expected:,} bytes with the header) but the file is {size:,} bytes ({what})")
+    return tuple(shape)
+
+
+def _split_files(raw: Path, train: bool) -> tuple[Path, Path, int]:
+    """The image and label files of a split and their example count, with their headers checked."""
+    prefix = "train" if train else "t10k"
+    images, labels = raw / f"{prefix}-images-idx3-ubyte", raw / f"{prefix}-labels-idx1-ubyte"
+    count, *size = _read_header(images, IMAGES_MAGIC, 3)
+    if tuple(size) != IMAGE_SIZE:
+        raise _corrupt(images, f"its images are {size[0]}x{size[1]} pixels, expected 28x28")
+    if count == 0:
+        raise _corrupt(images, "it holds no images")
+    (label_count,) = _read_header(labels, LABELS_MAGIC, 1)
+    if label_count != count:
+        raise _corrupt(labels, f"it holds {label_count:,} labels but {images.name} holds {count:,} images")
+    return images, labels, count
+
+
+def _check_label_values(path: Path, labels: Any) -> None:
+    """Every label must be a digit 0-9 (``labels``: the file's values, a tensor or an array)."""
+    labels = np.asarray(labels)
+    outside = labels >= NUM_CLASSES
+    if outside.any():
+        index = int(np.argmax(outside))
+        raise _corrupt(path, f"the label at position {index} is {labels[index]}, but MNIST labels are the "
+                             "digits 0-9")
+
+
+def check_mnist(root: str | os.PathLike[str] | None = None) -> None:
+    """Check the four MNIST files without loading the images (lecture 0).
+
+    Raises :class:`MNISTNotFoundError` when a file is missing and :class:`MNISTCorruptError`,
+    naming the file, when one is damaged (wrong magic number, truncated, counts that disagree,
+    images that are not 28x28, a label outside 0-9).
+    """
+    folder = data_dir(root)
+    if not mnist_present(folder):
+        raise MNISTNotFoundError(_missing_message(folder, "was not downloaded yet"))
+    raw = folder / "MNIST" / "raw"
+    for train in (True, False):
+        _, labels, _ = _split_files(raw, train)
+        _check_label_values(labels, np.fromfile(labels, dtype=np.uint8, offset=8))
+
+
 def mnist(
     train: bool = True,
     root: str | os.PathLike[str] | None = None,
@@ -146,31 +243,36 @@ def mnist(
     ``train`` picks the 60,000 training or the 10,000 test digits. When the files are absent
     and ``download`` is true, they are fetched into the data folder; without a network this
     fails within seconds with a :class:`MNISTNotFoundError` that says how to provide them.
+    A damaged file raises :class:`MNISTCorruptError` naming it.
     ``transform`` is passed to torchvision (for example ``torchvision.transforms.ToTensor()``).
     """
     check_bool("train", train)
     check_bool("download", download)
+    if transform is not None and not callable(transform):
+        raise TypeError("transform must be None or a function of one image, for example "
+                        f"torchvision.transforms.ToTensor(), got {type(transform).__name__}")
     folder = data_dir(root)
-    if not mnist_present(folder):
-        if not download:
-            raise MNISTNotFoundError(_missing_message(folder, "download=False"))
-        if not _servers_reachable():
-            raise MNISTNotFoundError(
-                _missing_message(folder, "no MNIST download server could be reached (no network?)")
-            )
-        _download(folder)
+    _, labels, _ = _split_files(_ensure_present(folder, download), train)
     from torchvision.datasets import MNIST
 
-    return MNIST(str(folder), train=train, download=False, transform=transform)
+    dataset = MNIST(str(folder), train=train, download=False, transform=transform)
+    _check_label_values(labels, dataset.targets)
+    return dataset
 
 
 @functools.lru_cache(maxsize=4)
 def _tensors(train: bool, folder: Path) -> tuple[torch.Tensor, torch.Tensor]:
+    """Read one split straight from its idx files (each read once), without torchvision."""
     import torch
 
-    dataset = mnist(train=train, root=folder, download=True)
-    images = dataset.data.unsqueeze(1).to(dtype=torch.float32).div_(255.0)
-    return images, dataset.targets.clone()
+    images_path, labels_path, count = _split_files(_ensure_present(folder, True), train)
+    pixels = np.fromfile(images_path, dtype=np.uint8, offset=16)
+    labels = np.fromfile(labels_path, dtype=np.uint8, offset=8)
+    if pixels.size != count * IMAGE_SIZE[0] * IMAGE_SIZE[1] or labels.size != count:
+        raise _corrupt(images_path if labels.size == count else labels_path, "it changed while being read")
+    _check_label_values(labels_path, labels)
+    images = torch.from_numpy(pixels).view(count, 1, *IMAGE_SIZE).to(dtype=torch.float32).div_(255.0)
+    return images, torch.from_numpy(labels.astype(np.int64))
 
 
 def mnist_tensors(
@@ -181,6 +283,7 @@ def mnist_tensors(
 
     Lecture 6's fast path for training on a CPU. The tensors are loaded once per process and
     shared between calls, so treat them as read-only (``images.clone()`` before editing).
+    Missing files are downloaded and damaged ones are reported as in :func:`mnist`.
     """
     check_bool("train", train)
     return _tensors(train, data_dir(root).resolve())
@@ -202,7 +305,16 @@ def describe_device(dev: torch.device | None = None) -> str:
     """One line for a slide saying which device is used and what it is (lecture 0)."""
     import torch
 
-    dev = device() if dev is None else torch.device(dev)
+    if dev is None:
+        dev = device()
+    elif isinstance(dev, str):
+        try:
+            dev = torch.device(dev)
+        except RuntimeError as error:
+            raise ValueError(f"dev must name a device such as 'cpu' or 'cuda', got {dev!r}") from error
+    elif not isinstance(dev, torch.device):
+        raise TypeError(f"dev must be a torch.device, a device name such as 'cpu', or None, "
+                        f"got {type(dev).__name__}")
     if dev.type == "cuda":
         return f"CUDA GPU: {torch.cuda.get_device_name(dev)}"
     if dev.type == "mps":

@@ -17,23 +17,29 @@ from typing import Any
 
 import numpy as np
 
-from lecturekit._checks import check_positive_int, check_real, to_numpy
+from lecturekit._checks import check_labels, check_positive_int, check_real, to_numpy
+
+MAX_CLASSES = 1_000
+MAX_SAMPLES = 10_000  # images drawn by one call of sample()
 
 
-def _as_flat_array(name: str, images: Any) -> np.ndarray:
-    array = np.asarray(to_numpy(images))
+def _as_flat_array(name: str, images: Any) -> tuple[np.ndarray, tuple[int, ...]]:
+    """``images`` as an ``n x pixels`` array of finite numbers (bool, int or float), n > 0, and the
+    shape of one image."""
+    try:
+        array = np.asarray(to_numpy(images))
+    except (TypeError, ValueError, RuntimeError) as error:
+        raise TypeError(f"{name} must be a numeric array of images, got {type(images).__name__}") from error
+    if not (array.dtype == np.bool_ or np.issubdtype(array.dtype, np.integer)
+            or np.issubdtype(array.dtype, np.floating)):
+        raise TypeError(f"{name} must hold real numbers (pixel values), got {array.dtype}")
     if array.ndim < 2 or array.shape[0] == 0:
         raise ValueError(f"{name} must have shape (n, ...) with n > 0 examples, got {array.shape}")
-    return array.reshape(array.shape[0], -1)
-
-
-def _as_labels(labels: Any, count: int) -> np.ndarray:
-    array = np.asarray(to_numpy(labels))
-    if array.ndim != 1 or len(array) != count:
-        raise ValueError(f"labels must be 1-D with one label per image ({count}), got shape {array.shape}")
-    if not np.issubdtype(array.dtype, np.integer):
-        raise TypeError(f"labels must be integers, got {array.dtype}")
-    return array.astype(np.int64)
+    if np.issubdtype(array.dtype, np.floating) and not np.isfinite(array).all():
+        index = int(np.argmax(~np.isfinite(array.reshape(array.shape[0], -1)).all(axis=1)))
+        value = array[index][~np.isfinite(array[index])].flat[0]
+        raise ValueError(f"{name} must hold finite numbers, but image {index} holds {value}")
+    return array.reshape(array.shape[0], -1), tuple(int(size) for size in array.shape[1:])
 
 
 class BernoulliNaiveBayes:
@@ -52,21 +58,23 @@ class BernoulliNaiveBayes:
 
     def binarize(self, images: Any) -> np.ndarray:
         """Images as flat 0/1 arrays: 1 where the pixel is brighter than ``threshold``."""
-        return (_as_flat_array("images", images) > self.threshold).astype(np.float64)
+        return self._binarize(images)[0]
+
+    def _binarize(self, images: Any) -> tuple[np.ndarray, tuple[int, ...]]:
+        flat, shape = _as_flat_array("images", images)
+        return (flat > self.threshold).astype(np.float64), shape
 
     def fit(self, images: Any, labels: Any, num_classes: int = 10) -> BernoulliNaiveBayes:
         """Count, per class, how often each pixel is ink; returns the fitted model."""
-        num_classes = check_positive_int("num_classes", num_classes)
-        ink = self.binarize(images)
-        labels = _as_labels(labels, len(ink))
-        if labels.min() < 0 or labels.max() >= num_classes:
-            raise ValueError(f"labels must lie in [0, {num_classes - 1}]")
+        num_classes = check_positive_int("num_classes", num_classes, maximum=MAX_CLASSES)
+        ink, image_shape = self._binarize(images)
+        labels = check_labels("labels", labels, num_classes=num_classes, count=len(ink))
         counts = np.bincount(labels, minlength=num_classes).astype(np.float64)
         ink_counts = np.zeros((num_classes, ink.shape[1]))
         np.add.at(ink_counts, labels, ink)
         self.pixel_probs = (ink_counts + self.alpha) / (counts[:, None] + 2 * self.alpha)
         self.class_priors = (counts + self.alpha) / (counts.sum() + num_classes * self.alpha)
-        self.image_shape = tuple(int(s) for s in np.shape(images)[1:])
+        self.image_shape = image_shape
         return self
 
     def _fitted(self) -> tuple[np.ndarray, np.ndarray]:
@@ -96,7 +104,8 @@ class BernoulliNaiveBayes:
     def score(self, images: Any, labels: Any) -> float:
         """Accuracy: the fraction of images whose predicted class is the label."""
         predicted = self.predict(images)
-        return float((predicted == _as_labels(labels, len(predicted))).mean())
+        labels = check_labels("labels", labels, num_classes=len(self._fitted()[1]), count=len(predicted))
+        return float((predicted == labels).mean())
 
     def sample(self, label: int, count: int = 1, *, seed: int = 0) -> np.ndarray:
         """Draw ``count`` new binary images of class ``label``: one coin flip per pixel."""
@@ -104,7 +113,7 @@ class BernoulliNaiveBayes:
         label = check_positive_int("label", label, minimum=0)
         if label >= len(probs):
             raise ValueError(f"label must lie in [0, {len(probs) - 1}], got {label}")
-        count = check_positive_int("count", count)
+        count = check_positive_int("count", count, maximum=MAX_SAMPLES)
         seed = check_positive_int("seed", seed, minimum=0)
         rng = np.random.default_rng(seed)
         draws = (rng.random((count, probs.shape[1])) < probs[label]).astype(np.float64)

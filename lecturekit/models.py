@@ -2,7 +2,8 @@
 
 Both take a batch of MNIST digits, ``N x 1 x 28 x 28`` floats in [0, 1], and return
 ``N x 10`` logits (one unnormalised score per digit class). Each carries a ``default_lr``,
-the peak learning rate :func:`lecturekit.training.fit` uses when it is given ``lr=None``.
+the peak learning rate :func:`lecturekit.training.fit` uses when it is given ``lr=None``,
+and an ``input_shape``, the shape of one image, which :mod:`lecturekit.training` checks.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from lecturekit._checks import check_module, check_positive_int
+from lecturekit._checks import check_bool, check_module, check_positive_int
 
 NUM_CLASSES = 10
+INPUT_SHAPE = (1, 28, 28)
+MAX_HIDDEN = 16_384  # 13 million weights (50 MB); more is a typo, not a lecture's network
 
 
 class MLP(nn.Module):
@@ -23,10 +26,11 @@ class MLP(nn.Module):
     """
 
     default_lr = 0.01
+    input_shape = INPUT_SHAPE
 
     def __init__(self, hidden: int = 256) -> None:
         super().__init__()
-        self.hidden = check_positive_int("hidden", hidden)
+        self.hidden = check_positive_int("hidden", hidden, maximum=MAX_HIDDEN)
         self.layers = nn.Sequential(
             nn.Flatten(),
             nn.Linear(28 * 28, self.hidden),
@@ -49,6 +53,7 @@ class SmallCNN(nn.Module):
     """
 
     default_lr = 0.01
+    input_shape = INPUT_SHAPE
 
     def __init__(self) -> None:
         super().__init__()
@@ -77,6 +82,7 @@ class SmallCNN(nn.Module):
 def parameter_count(model: nn.Module, *, trainable_only: bool = True) -> int:
     """Number of numbers the model learns (lecture 6)."""
     check_module("model", model)
+    trainable_only = check_bool("trainable_only", trainable_only)
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
 
 

@@ -20,6 +20,7 @@ from numbers import Integral
 from lecturekit._checks import check_real
 
 _counter = itertools.count(1)
+MAX_OPTIONS = 26  # lettered A to Z
 
 _STYLE = """
 .lecturekit-quiz{border:2px solid #4a6fa5;border-radius:8px;padding:.6em 1em;margin:.6em 0;
@@ -88,6 +89,14 @@ def _require_text(name: str, value: object, *, allow_empty: bool = False) -> str
     return value
 
 
+def _number(name: str, value: object, *, minimum: float | None = None) -> float:
+    """A real number; a 0-d numpy array or torch tensor (``(pred != y).sum()``) counts as its value."""
+    item = getattr(value, "item", None)
+    if getattr(value, "ndim", None) == 0 and callable(item):
+        value = item()
+    return check_real(name, value, minimum=minimum)
+
+
 def _block_id(kind: str, *parts: str) -> str:
     digest = hashlib.sha1("\x00".join((kind, *parts)).encode("utf-8")).hexdigest()[:8]
     return f"lkq-{digest}-{next(_counter)}"
@@ -120,10 +129,15 @@ class MultipleChoice:
                  explanation: str = "") -> None:
         self.question = _require_text("question", question)
         if isinstance(options, str) or not isinstance(options, Sequence):
-            raise TypeError("options must be a list of strings")
-        if len(options) < 2:
-            raise ValueError(f"options must hold at least two choices, got {len(options)}")
+            raise TypeError(f"options must be a list of strings, got {type(options).__name__}")
+        if not 2 <= len(options) <= MAX_OPTIONS:
+            raise ValueError(f"options must hold between 2 and {MAX_OPTIONS} choices (A to Z), "
+                             f"got {len(options)}")
         self.options = [_require_text(f"options[{i}]", option) for i, option in enumerate(options)]
+        repeated = next((i for i, option in enumerate(self.options) if option in self.options[:i]), None)
+        if repeated is not None:
+            raise ValueError(f"options must all differ, but options[{repeated}] repeats "
+                             f"{self.options[repeated]!r}")
         if isinstance(answer, bool) or not isinstance(answer, Integral):
             raise TypeError(f"answer must be an int index into options, got {type(answer).__name__}")
         if not 0 <= answer < len(self.options):
@@ -154,8 +168,8 @@ class Numeric:
     def __init__(self, question: str, answer: float, tolerance: float = 0,
                  explanation: str = "") -> None:
         self.question = _require_text("question", question)
-        self.answer = check_real("answer", answer)
-        self.tolerance = check_real("tolerance", tolerance, minimum=0.0)
+        self.answer = _number("answer", answer)
+        self.tolerance = _number("tolerance", tolerance, minimum=0.0)
         self.explanation = _require_text("explanation", explanation, allow_empty=True)
         self._id = _block_id("numeric", self.question, repr(self.answer), repr(self.tolerance))
 

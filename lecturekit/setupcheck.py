@@ -16,6 +16,14 @@ MIN_PYTHON = (3, 10)
 
 def package_versions(names: tuple[str, ...] = REQUIRED) -> dict[str, str | None]:
     """Installed version of each package, or None when it is missing (lecture 0)."""
+    if isinstance(names, str) or not isinstance(names, (tuple, list)):
+        raise TypeError(f"names must be a tuple of package names such as ('torch', 'numpy'), "
+                        f"got {type(names).__name__}")
+    for index, name in enumerate(names):
+        if not isinstance(name, str):
+            raise TypeError(f"names[{index}] must be a package name (a string), got {type(name).__name__}")
+        if not name.strip():
+            raise ValueError(f"names[{index}] must be a non-empty package name")
     versions: dict[str, str | None] = {"Python": platform.python_version()}
     for name in names:
         try:
@@ -47,4 +55,9 @@ def problems() -> list[str]:
             f"without, copy the MNIST folder from a classmate and point {data.ENV_VAR} at the "
             "folder that contains it (see README, 'MNIST offline')."
         )
+    else:
+        try:
+            data.check_mnist()
+        except data.MNISTCorruptError as error:
+            advice.append(str(error))
     return advice

@@ -17,8 +17,10 @@ steps, then anneals to almost zero). With ``lr=None`` the peak rate is the model
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -27,13 +29,20 @@ import torch.nn.functional as F
 from torch import nn
 
 from lecturekit import data
-from lecturekit._checks import check_bool, check_module, check_positive_int, check_real
+from lecturekit._checks import check_bool, check_labels, check_module, check_positive_int, check_real
 
 DEFAULT_LR = 1e-3
 WEIGHT_DECAY = 5e-4
 WARMUP_FRACTION = 0.25
 # Seconds between two redraws of the progress bar: few redraws keep the stored notebook small.
 PROGRESS_INTERVAL_S = 2.0
+# Upper bounds on the sizes and run lengths a caller may ask for: beyond them the value is a
+# mistake (a typo, or a count passed as a size), caught before any memory is taken.
+MAX_EPOCHS = 1_000
+MAX_BATCH_SIZE = 100_000  # more than the 60,000 MNIST training images
+MAX_STEPS = 100_000_000  # 1,000 epochs of MNIST in batches of one is 6e7
+MAX_CLASSES = 1_000
+MAX_SEED = 2**63 - 1  # torch.Generator seeds are 64-bit
 
 
 def train_step(model: nn.Module, optimizer: torch.optim.Optimizer,
@@ -49,6 +58,7 @@ def train_step(model: nn.Module, optimizer: torch.optim.Optimizer,
 
 def peak_lr(model: nn.Module, lr: float | None = None) -> float:
     """The peak learning rate: ``lr`` if given, else the model's ``default_lr`` (lecture 6)."""
+    check_module("model", model)
     if lr is None:
         lr = getattr(model, "default_lr", DEFAULT_LR)
     return check_real("lr", lr, minimum=0.0, strict=True)
@@ -61,10 +71,12 @@ def make_optimizer(model: nn.Module, lr: float, total_steps: int) -> tuple[torch
     """
     check_module("model", model)
     lr = check_real("lr", lr, minimum=0.0, strict=True)
-    check_positive_int("total_steps", total_steps)
+    check_positive_int("total_steps", total_steps, maximum=MAX_STEPS)
     params = list(model.parameters())
+    if not params:
+        raise ValueError(f"model must have weights to train, but {type(model).__name__} has no parameters")
     # The fused implementation updates all weights in one pass: 2-3x faster steps on a CPU.
-    fused = bool(params) and all(p.device.type in ("cpu", "cuda") for p in params)
+    fused = all(p.device.type in ("cpu", "cuda") for p in params)
     optimizer = torch.optim.AdamW(params, lr=lr, weight_decay=WEIGHT_DECAY, fused=fused or None)
     if WARMUP_FRACTION * total_steps <= 1:
         return optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 1.0)
@@ -73,23 +85,59 @@ def make_optimizer(model: nn.Module, lr: float, total_steps: int) -> tuple[torch
     return optimizer, schedule
 
 
-def _check_data(images: Any, labels: Any) -> tuple[torch.Tensor, torch.Tensor]:
+def _check_images(model: nn.Module, images: Any, dev: torch.device) -> int:
+    """Check a batch of ``images`` for ``model`` (already on ``dev``): a non-empty float tensor
+    of finite values whose examples the model takes. Returns the number of classes, the size
+    of the model's output, found by running the model on the first image."""
     if not isinstance(images, torch.Tensor):
         raise TypeError(f"images must be a torch.Tensor, got {type(images).__name__}")
-    if not isinstance(labels, torch.Tensor):
-        raise TypeError(f"labels must be a torch.Tensor, got {type(labels).__name__}")
     if images.ndim < 2:
         raise ValueError(f"images must have a batch axis first (N x ...), got shape {tuple(images.shape)}")
-    if not images.is_floating_point():
-        raise TypeError(f"images must hold floats, got {images.dtype}")
-    if labels.ndim != 1 or labels.dtype != torch.int64:
-        raise ValueError(f"labels must be a 1-D int64 tensor, got {labels.dtype} "
-                         f"of shape {tuple(labels.shape)}")
     if len(images) == 0:
         raise ValueError("images is empty: need at least one example")
-    if len(images) != len(labels):
-        raise ValueError(f"images and labels must have the same length, got {len(images)} and {len(labels)}")
-    return images, labels
+    if not images.is_floating_point():
+        raise TypeError(f"images must hold floats (for example images.float() / 255), got {images.dtype}")
+    weight = next(model.parameters(), None)
+    if weight is not None and weight.is_floating_point() and images.dtype != weight.dtype:
+        raise TypeError(f"images hold {images.dtype} but the model computes in {weight.dtype}: "
+                        f"convert them with images.to({weight.dtype})")
+    expected = getattr(model, "input_shape", None)
+    if expected is not None and tuple(images.shape[1:]) != tuple(expected):
+        raise ValueError(f"images must have shape (N, {', '.join(map(str, expected))}) for "
+                         f"{type(model).__name__}, got {tuple(images.shape)}")
+    # The sum is NaN or inf exactly when a value is (or when finite values overflow): one pass, no copy.
+    if not torch.isfinite(images.sum()):
+        bad = ~torch.isfinite(images.flatten(1)).all(dim=1)
+        if bad.any():
+            index = int(bad.nonzero()[0])
+            value = images[index][~torch.isfinite(images[index])][0].item()
+            raise ValueError(f"images must hold finite numbers, but image {index} holds {value}")
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            scores = model(images[:1].to(dev))
+    except (RuntimeError, ValueError, TypeError, IndexError) as error:
+        raise ValueError(f"images of shape {tuple(images.shape)} do not fit the model: on one image of "
+                         f"shape {tuple(images.shape[1:])} it fails with: {error}") from error
+    finally:
+        model.train(was_training)
+    shape = tuple(scores.shape) if isinstance(scores, torch.Tensor) else type(scores).__name__
+    if not isinstance(shape, tuple) or len(shape) != 2 or shape[0] != 1 or shape[1] == 0:
+        raise ValueError(f"model must return one row of class scores per image (N x classes), "
+                         f"got {shape} for one image")
+    return int(scores.shape[1])
+
+
+def _check_data(model: nn.Module, images: Any, labels: Any,
+                dev: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    """Check images (see :func:`_check_images`) and their labels: an integer tensor with one class
+    index per image, each below the model's number of outputs. Returns the labels as int64."""
+    num_classes = _check_images(model, images, dev)
+    if not isinstance(labels, torch.Tensor):
+        raise TypeError(f"labels must be a torch.Tensor, got {type(labels).__name__}")
+    check_labels("labels", labels, num_classes=num_classes, count=len(images))
+    return images, labels.long()
 
 
 def _progress(total: int, enabled: bool, desc: str) -> Any:
@@ -123,6 +171,11 @@ def _train(model: nn.Module, epoch_batches: Callable[[], Iterable[tuple[torch.Te
     finally:
         if bar is not None:
             bar.close()
+    diverged = next((i for i, loss in enumerate(losses) if not math.isfinite(loss)), None)
+    if diverged is not None:
+        warnings.warn(f"the training loss became {losses[diverged]} at batch {diverged + 1} of "
+                      f"{len(losses)}: the learning rate (lr={lr:g}) may be too high, or the data "
+                      "holds NaN or inf", RuntimeWarning, stacklevel=3)
     return losses
 
 
@@ -135,15 +188,18 @@ def fit(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, *, epochs:
     drawn from ``seed``), ``batch_size`` at a time; the last batch may be smaller. The model
     and the data are moved to :func:`lecturekit.data.device`. ``lr`` is the peak of the
     one-cycle schedule; ``None`` takes the model's ``default_lr`` (see the module notes).
-    ``progress`` shows a tqdm progress bar.
+    ``progress`` shows a tqdm progress bar. The images must be finite and fit the model, the
+    labels integers in ``[0, number of model outputs)``.
     """
     model = check_module("model", model)
-    images, labels = _check_data(images, labels)
-    epochs = check_positive_int("epochs", epochs)
-    batch_size = check_positive_int("batch_size", batch_size)
-    seed = check_positive_int("seed", seed, minimum=0)
+    epochs = check_positive_int("epochs", epochs, maximum=MAX_EPOCHS)
+    batch_size = check_positive_int("batch_size", batch_size, maximum=MAX_BATCH_SIZE)
+    seed = check_positive_int("seed", seed, minimum=0, maximum=MAX_SEED)
+    progress = check_bool("progress", progress)
     lr = peak_lr(model, lr)
     dev = data.device()
+    model.to(dev)
+    images, labels = _check_data(model, images, labels, dev)
     images, labels = images.to(dev), labels.to(dev)
     count = len(images)
     order = torch.Generator().manual_seed(seed)
@@ -166,11 +222,13 @@ def classroom_loader(train: bool = True, *, batch_size: int = 128, shuffle: bool
     The tensors are the same as :func:`lecturekit.data.mnist_tensors` gives (pixels / 255);
     ``root`` picks the data folder as in :func:`lecturekit.data.mnist`.
     """
+    check_bool("train", train)
+    batch_size = check_positive_int("batch_size", batch_size, maximum=MAX_BATCH_SIZE)
+    seed = check_positive_int("seed", seed, minimum=0, maximum=MAX_SEED)
+    shuffle = check_bool("shuffle", shuffle)
+    data.data_dir(root)  # checks root before the slow torchvision import
     from torchvision.transforms import ToTensor
 
-    batch_size = check_positive_int("batch_size", batch_size)
-    seed = check_positive_int("seed", seed, minimum=0)
-    shuffle = check_bool("shuffle", shuffle)
     dataset = data.mnist(train=train, root=root, transform=ToTensor())
     return torch.utils.data.DataLoader(dataset, batch_size=batch_size, shuffle=shuffle,
                                        generator=torch.Generator().manual_seed(seed))
@@ -183,33 +241,47 @@ def fit_loader(model: nn.Module, loader: Iterable[tuple[torch.Tensor, torch.Tens
 
     ``max_batches`` stops each epoch early (to time a few batches in class); the learning-rate
     schedule is then laid out over the batches actually run. Returns the loss of every batch.
+    The first batch is checked as :func:`fit` checks its data; checking every batch would
+    cost as much as the conversion the lecture times.
     """
     model = check_module("model", model)
-    epochs = check_positive_int("epochs", epochs)
+    epochs = check_positive_int("epochs", epochs, maximum=MAX_EPOCHS)
+    progress = check_bool("progress", progress)
     try:
         steps = len(loader)  # type: ignore[arg-type]
     except TypeError as error:
-        raise TypeError("loader must be a DataLoader or another sized iterable of batches") from error
+        raise TypeError(f"loader must be a DataLoader or another sized iterable of (images, labels) "
+                        f"batches, got {type(loader).__name__}") from error
     if max_batches is not None:
-        steps = min(steps, check_positive_int("max_batches", max_batches))
+        steps = min(steps, check_positive_int("max_batches", max_batches, maximum=MAX_STEPS))
     if steps == 0:
         raise ValueError("loader is empty: need at least one batch")
     lr = peak_lr(model, lr)
-    return _train(model, lambda: itertools.islice(loader, steps), epochs=epochs, steps=steps, lr=lr,
-                  progress=progress)
+    checked = False
+
+    def batches() -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        nonlocal checked
+        for batch in itertools.islice(loader, steps):
+            if not checked:
+                if not isinstance(batch, (tuple, list)) or len(batch) != 2:
+                    raise TypeError(f"each batch of loader must be a pair (images, labels), "
+                                    f"got {type(batch).__name__}")
+                batch = _check_data(model, batch[0], batch[1], data.device())
+                checked = True
+            yield batch
+
+    try:
+        return _train(model, batches, epochs=epochs, steps=steps, lr=lr, progress=progress)
+    except IndexError as error:  # cross_entropy on a later batch with a label the model has no output for
+        if "out of bounds" not in str(error):
+            raise
+        raise ValueError(f"labels of a batch of loader lie outside the model's classes: {error}") from error
 
 
-def predict_proba(model: nn.Module, images: torch.Tensor, *, batch_size: int = 1000) -> torch.Tensor:
-    """Class probabilities (softmax of the logits), ``N x classes``, on the CPU (lecture 6)."""
-    model = check_module("model", model)
-    if not isinstance(images, torch.Tensor):
-        raise TypeError(f"images must be a torch.Tensor, got {type(images).__name__}")
-    if len(images) == 0:
-        raise ValueError("images is empty: need at least one example")
-    batch_size = check_positive_int("batch_size", batch_size)
-    dev = data.device()
+def _predict_proba(model: nn.Module, images: torch.Tensor, batch_size: int,
+                   dev: torch.device) -> torch.Tensor:
     was_training = model.training
-    model.to(dev).eval()
+    model.eval()
     try:
         with torch.inference_mode():
             parts = [model(images[i:i + batch_size].to(dev)).softmax(dim=1).cpu()
@@ -219,26 +291,31 @@ def predict_proba(model: nn.Module, images: torch.Tensor, *, batch_size: int = 1
     return torch.cat(parts)
 
 
+def predict_proba(model: nn.Module, images: torch.Tensor, *, batch_size: int = 1000) -> torch.Tensor:
+    """Class probabilities (softmax of the logits), ``N x classes``, on the CPU (lecture 6)."""
+    model = check_module("model", model)
+    batch_size = check_positive_int("batch_size", batch_size, maximum=MAX_BATCH_SIZE)
+    dev = data.device()
+    model.to(dev)
+    _check_images(model, images, dev)
+    return _predict_proba(model, images, batch_size, dev)
+
+
 def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> float:
     """Accuracy of ``model``: the fraction of examples whose argmax prediction is right (lecture 6)."""
-    images, labels = _check_data(images, labels)
-    predicted = predict_proba(model, images).argmax(dim=1)
+    model = check_module("model", model)
+    dev = data.device()
+    model.to(dev)
+    images, labels = _check_data(model, images, labels, dev)
+    predicted = _predict_proba(model, images, 1000, dev).argmax(dim=1)
     return (predicted == labels.cpu()).double().mean().item()
 
 
 def confusion_matrix(labels: Any, predicted: Any, num_classes: int = 10) -> torch.Tensor:
     """``C[i, j]`` = how many examples of class ``i`` were predicted as ``j`` (lecture 6)."""
-    num_classes = check_positive_int("num_classes", num_classes)
-    labels, predicted = torch.as_tensor(labels).cpu(), torch.as_tensor(predicted).cpu()
-    for name, values in (("labels", labels), ("predicted", predicted)):
-        if values.is_floating_point() or values.is_complex() or values.dtype == torch.bool:
-            raise TypeError(f"{name} must hold integer class indices, got {values.dtype}")
-    labels, predicted = labels.long(), predicted.long()
-    if labels.ndim != 1 or labels.shape != predicted.shape:
-        raise ValueError(f"labels and predicted must be 1-D of the same length, got shapes "
-                         f"{tuple(labels.shape)} and {tuple(predicted.shape)}")
-    for name, values in (("labels", labels), ("predicted", predicted)):
-        if len(values) and (values.min() < 0 or values.max() >= num_classes):
-            raise ValueError(f"{name} must lie in [0, {num_classes - 1}]")
-    flat = torch.bincount(labels * num_classes + predicted, minlength=num_classes * num_classes)
+    num_classes = check_positive_int("num_classes", num_classes, maximum=MAX_CLASSES)
+    labels = check_labels("labels", labels, num_classes=num_classes)
+    predicted = check_labels("predicted", predicted, num_classes=num_classes, count=len(labels),
+                             count_name="labels")
+    flat = torch.bincount(torch.from_numpy(labels * num_classes + predicted), minlength=num_classes**2)
     return flat.reshape(num_classes, num_classes)

@@ -46,3 +46,23 @@ def test_helpers_name_the_bad_argument():
         toydata.target_function("a")
     with pytest.raises(TypeError, match="row must be an int"):
         kernels.correlation_step(np.zeros((4, 4)), np.ones((3, 3)), 0.5, 0)
+
+
+def test_check_labels():
+    labels = torch.tensor([0, 2, 1])
+    checked = _checks.check_labels("y", labels, num_classes=3, count=3)
+    assert checked.dtype == np.int64 and checked.tolist() == [0, 2, 1]
+    assert np.shares_memory(checked, labels.numpy()), "int64 labels on the CPU are not copied"
+    assert _checks.check_labels("y", [], num_classes=3).dtype == np.int64
+    with pytest.raises(ValueError, match=r"y must be class indices in \[0, 2\].*got 3 at index 1"):
+        _checks.check_labels("y", [0, 3], num_classes=3)
+    with pytest.raises(ValueError, match="y must have the same length as X"):
+        _checks.check_labels("y", [0, 1], count=3, count_name="X")
+    with pytest.raises(TypeError, match="y must hold integer class indices"):
+        _checks.check_labels("y", np.array([0.0, 1.0]))
+
+
+def test_check_positive_int_maximum():
+    assert _checks.check_positive_int("n", 5, maximum=5) == 5
+    with pytest.raises(ValueError, match="n must be at most 5"):
+        _checks.check_positive_int("n", 6, maximum=5)

@@ -1,6 +1,7 @@
 """lecturekit.data: where the data folder is, MNIST on disk and in memory, the device."""
 
 import socket
+import struct
 import time
 
 import pytest
@@ -58,6 +59,8 @@ def test_bad_arguments():
         data.mnist(download=1)
     with pytest.raises(TypeError, match="train"):
         data.mnist_tensors(train=None)
+    with pytest.raises(TypeError, match="transform"):
+        data.mnist(transform="ToTensor")
 
 
 @needs_mnist
@@ -78,6 +81,52 @@ def test_mnist_tensors_shape_range_and_cache():
     assert sorted(labels.unique().tolist()) == list(range(10))
     again, _ = data.mnist_tensors(train=False)
     assert again is images, "the split must be cached in memory"
+
+
+def _write_fake_mnist(folder, count=7):
+    """A valid MNIST folder with ``count`` random digits per split; returns the training pixels and labels."""
+    import numpy as np
+
+    raw = folder / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    rng = np.random.default_rng(1)
+    for prefix in ("train", "t10k"):
+        pixels = rng.integers(0, 256, size=(count, 28, 28), dtype=np.uint8)
+        labels = rng.integers(0, 10, size=count, dtype=np.uint8)
+        (raw / f"{prefix}-images-idx3-ubyte").write_bytes(struct.pack(">iiii", 2051, count, 28, 28)
+                                                          + pixels.tobytes())
+        (raw / f"{prefix}-labels-idx1-ubyte").write_bytes(struct.pack(">ii", 2049, count) + labels.tobytes())
+        if prefix == "train":
+            train = pixels, labels
+    return train
+
+
+def test_a_valid_folder_loads_the_same_through_both_readers(tmp_path):
+    import torch
+
+    pixels, labels = _write_fake_mnist(tmp_path)
+    dataset = data.mnist(root=tmp_path, download=False)
+    images, targets = data.mnist_tensors(root=tmp_path)
+    assert torch.equal(dataset.data, torch.from_numpy(pixels))
+    assert torch.equal(dataset.targets, targets) and targets.tolist() == labels.tolist()
+    assert images.shape == (7, 1, 28, 28) and images.dtype == torch.float32
+    torch.testing.assert_close(images, torch.from_numpy(pixels).unsqueeze(1) / 255.0, rtol=0, atol=0)
+    data.check_mnist(tmp_path)
+
+
+def test_check_mnist_names_a_missing_file(tmp_path):
+    _write_fake_mnist(tmp_path)
+    (tmp_path / "MNIST" / "raw" / "t10k-labels-idx1-ubyte").unlink()
+    with pytest.raises(data.MNISTNotFoundError, match="LECTUREKIT_DATA"):
+        data.check_mnist(tmp_path)
+
+
+def test_describe_device_names_a_bad_device():
+    with pytest.raises(ValueError, match="dev"):
+        data.describe_device("gpu please")
+    with pytest.raises(TypeError, match="dev"):
+        data.describe_device(0)
+    assert data.describe_device("cpu").startswith("CPU")
 
 
 def test_device_falls_back_to_cpu(monkeypatch):

@@ -57,8 +57,12 @@ def test_cnn_uses_channels_last():
     assert model.features[3].weight.is_contiguous(memory_format=torch.channels_last)
 
 
-def test_default_learning_rates_are_positive():
-    assert models.MLP.default_lr > 0 and models.SmallCNN.default_lr > 0
+@pytest.mark.parametrize("cls", [models.MLP, models.SmallCNN])
+def test_input_shape_is_what_the_model_takes(cls):
+    model = cls()
+    assert model(torch.rand(3, *cls.input_shape)).shape == (3, models.NUM_CLASSES)
+    with pytest.raises(RuntimeError):
+        model(torch.rand(3, 3, 32, 32))
 
 
 def test_bad_arguments():
@@ -66,6 +70,8 @@ def test_bad_arguments():
         models.MLP(hidden=0)
     with pytest.raises(TypeError, match="hidden"):
         models.MLP(hidden=2.5)
+    with pytest.raises(ValueError, match="hidden"):
+        models.MLP(hidden=models.MAX_HIDDEN + 1)
     with pytest.raises(TypeError, match="model"):
         models.parameter_count("not a model")
     with pytest.raises(TypeError, match="model"):

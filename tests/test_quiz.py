@@ -3,7 +3,9 @@
 import re
 from html.parser import HTMLParser
 
+import numpy as np
 import pytest
+import torch
 
 from lecturekit.quiz import MultipleChoice, Numeric
 
@@ -114,6 +116,9 @@ def test_plain_repr_has_no_memory_address():
         (lambda: Numeric("q", "3"), TypeError, "answer"),
         (lambda: Numeric("q", 3, tolerance=-1), ValueError, "tolerance"),
         (lambda: Numeric("q", 3, explanation=None), TypeError, "explanation"),
+        (lambda: MultipleChoice("q", [chr(65 + i) for i in range(27)], 0), ValueError, "options"),
+        (lambda: MultipleChoice("q", ["a", "b", "a"], 0), ValueError, r"options\[2\]"),
+        (lambda: Numeric("q", np.array([1.0, 2.0])), TypeError, "answer"),
     ],
 )
 def test_bad_arguments(make, error, match):
@@ -122,7 +127,11 @@ def test_bad_arguments(make, error, match):
 
 
 def test_numpy_integers_are_accepted():
-    import numpy as np
-
     assert MultipleChoice("q", ["a", "b"], np.int64(1)).answer == 1
     assert Numeric("q", np.int64(1010)).answer == 1010.0
+
+
+def test_a_count_from_numpy_or_torch_is_a_number():
+    wrong = torch.tensor([0, 1, 1]) != torch.tensor([0, 1, 2])
+    assert Numeric("How many are wrong?", wrong.sum()).answer == 1.0
+    assert Numeric("q", np.float32(0.5), tolerance=np.array(0.25)).tolerance == 0.25
