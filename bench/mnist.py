@@ -24,7 +24,7 @@ import torch
 
 from lecturekit import data, models, training
 
-MODELS = {"MLP": models.MLP, "SmallCNN": models.SmallCNN}
+MODELS = {"MLP": models.MnistMLP, "SmallCNN": models.SmallCNN}
 EPOCHS = {"MLP": 3, "SmallCNN": 3}
 BATCH_SIZE = 128
 SEED = 0

@@ -8,17 +8,19 @@ and an ``input_shape``, the shape of one image, which :mod:`lecturekit.training`
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 from torch import nn
 
-from lecturekit._checks import check_bool, check_module, check_positive_int
+from lecturekit._checks import check_bool, check_module, check_positive_int, check_sizes
 
 NUM_CLASSES = 10
 INPUT_SHAPE = (1, 28, 28)
 MAX_HIDDEN = 16_384  # 13 million weights (50 MB); more is a typo, not a lecture's network
 
 
-class MLP(nn.Module):
+class MnistMLP(nn.Module):
     """Multilayer perceptron 784-``hidden``-10 with a ReLU (lecture 6).
 
     Every pixel is one input: the network sees the image as a list of 784 numbers and knows
@@ -79,11 +81,23 @@ class SmallCNN(nn.Module):
         return self.classifier(self.features(x))
 
 
-def parameter_count(model: nn.Module, *, trainable_only: bool = True) -> int:
-    """Number of numbers the model learns (lecture 6)."""
-    check_module("model", model)
+def parameter_count(network: Any, *, trainable_only: bool = True) -> int:
+    """How many numbers (weights and biases) a network learns (lectures 2, 3, 5 and 6).
+
+    ``network`` is a list of layer sizes of a fully connected network (``[2, 4, 4, 2]``,
+    lecture 2), a :class:`lecturekit.backprop.NumpyMLP` (lecture 3) or a ``torch.nn.Module``
+    (``trainable_only`` leaves out frozen parameters).
+    """
     trainable_only = check_bool("trainable_only", trainable_only)
-    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
+    if isinstance(network, nn.Module):
+        return sum(p.numel() for p in network.parameters() if p.requires_grad or not trainable_only)
+    if hasattr(network, "weights") and hasattr(network, "biases"):
+        return sum(w.size + b.size for w, b in zip(network.weights, network.biases))
+    if isinstance(network, (list, tuple)):
+        sizes = check_sizes("network", network)
+        return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+    raise TypeError("network must be a list of layer sizes, a NumpyMLP or a torch.nn.Module, "
+                    f"got {type(network).__name__}")
 
 
 def layer_table(model: nn.Module) -> list[tuple[str, str, int]]:

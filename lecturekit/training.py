@@ -9,7 +9,7 @@ use, a :class:`torch.utils.data.DataLoader` over the torchvision data set with a
 Both use the same recipe: the Adam optimizer (in its AdamW form, weight decay 5e-4) and a
 one-cycle learning-rate schedule (the rate climbs to ``lr`` over the first quarter of the
 steps, then anneals to almost zero). With ``lr=None`` the peak rate is the model's
-``default_lr`` attribute (0.01 for :class:`~lecturekit.models.MLP` and
+``default_lr`` attribute (0.01 for :class:`~lecturekit.models.MnistMLP` and
 :class:`~lecturekit.models.SmallCNN`, tuned for this schedule on MNIST), or
 :data:`DEFAULT_LR` (1e-3, Adam's usual rate) for a model without one.
 """
@@ -21,15 +21,28 @@ import math
 import os
 import sys
 import warnings
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from lecturekit import data
-from lecturekit._checks import check_bool, check_labels, check_module, check_positive_int, check_real
+from lecturekit._checks import (
+    check_array,
+    check_bool,
+    check_labels,
+    check_module,
+    check_positive_int,
+    check_real,
+    to_numpy,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 DEFAULT_LR = 1e-3
 WEIGHT_DECAY = 5e-4
@@ -319,3 +332,67 @@ def confusion_matrix(labels: Any, predicted: Any, num_classes: int = 10) -> torc
                              count_name="labels")
     flat = torch.bincount(torch.from_numpy(labels * num_classes + predicted), minlength=num_classes**2)
     return flat.reshape(num_classes, num_classes)
+
+
+# --- figures of lecture 6 --------------------------------------------------------------------
+
+def plot_batch_losses(histories: dict[str, Sequence[float]], *, window: int = 50,
+                      log_scale: bool = True, ax: Axes | None = None) -> Figure:
+    """The loss of every batch (faint) with its moving average over ``window`` batches (lecture 6).
+
+    ``histories`` maps a model name to its list of batch losses, as :func:`fit` returns them.
+    """
+    from lecturekit.plotting import moving_average, new_figure
+
+    window = check_positive_int("window", window, maximum=MAX_STEPS)
+    log_scale = check_bool("log_scale", log_scale)
+    if not isinstance(histories, dict):
+        raise TypeError(f"histories must be a dict {{name: batch losses}}, got {type(histories).__name__}")
+    if not histories or not all(len(losses) for losses in histories.values()):
+        raise ValueError("histories must be a non-empty dict of non-empty lists of batch losses")
+    if ax is None:
+        _, ax = new_figure(width=10.0, height=4.8)
+    for index, (name, losses) in enumerate(histories.items()):
+        losses = check_array(f"histories[{name!r}]", losses, ndim=1)
+        color = f"C{index}"
+        steps = np.arange(1, len(losses) + 1)
+        ax.plot(steps, losses, color=color, alpha=0.25, linewidth=1.0)
+        size = min(window, len(losses))
+        ax.plot(steps[size - 1:], moving_average(losses, size), color=color,
+                label=f"{name} (mean of {size} batches)")
+    if log_scale:
+        ax.set_yscale("log")
+    ax.set_xlabel("batch")
+    ax.set_ylabel("cross-entropy loss")
+    ax.legend(loc="upper right")
+    return ax.figure
+
+
+def plot_confusion_matrix(matrix: Any, *, title: str | None = None, ax: Axes | None = None) -> Figure:
+    """Counts of true class (rows) against predicted class (columns), written in the cells (lecture 6).
+
+    The colour follows the logarithm of the count so that the few mistakes stand out next to
+    the large diagonal.
+    """
+    from lecturekit.plotting import new_figure
+
+    counts = check_array("matrix", to_numpy(matrix))
+    if counts.ndim != 2 or counts.shape[0] != counts.shape[1] or not 0 < counts.shape[0] <= MAX_CLASSES:
+        raise ValueError(f"matrix must be square (k x k, k <= {MAX_CLASSES}), got shape {counts.shape}")
+    size = counts.shape[0]
+    if ax is None:
+        _, ax = new_figure(width=8.0, height=7.0)
+    ax.imshow(np.log1p(counts), cmap="Blues")
+    ax.grid(False)
+    threshold = np.log1p(counts.max()) / 2
+    for (row, col), value in np.ndenumerate(counts):
+        if value:
+            ax.text(col, row, f"{value:.0f}", ha="center", va="center", fontsize=13,
+                    color="white" if np.log1p(value) > threshold else "black")
+    ax.set_xticks(range(size))
+    ax.set_yticks(range(size))
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    if title:
+        ax.set_title(title)
+    return ax.figure

@@ -97,7 +97,7 @@ def test_setup_check_reports_a_damaged_file(tmp_path, monkeypatch):
 
 
 def _mlp():
-    return models.MLP(hidden=4)
+    return models.MnistMLP(hidden=4)
 
 
 def _fit(model=None, images=None, labels=None, **settings):
@@ -232,7 +232,7 @@ SIZE_CALLS = [
     pytest.param("total_steps", lambda n: training.make_optimizer(nn.Linear(2, 2), 0.1, n),
                  id="make_optimizer-total_steps"),
     pytest.param("max_batches", lambda n: _fit_loader(max_batches=n), id="fit_loader-max_batches"),
-    pytest.param("hidden", lambda n: models.MLP(hidden=n), id="MLP-hidden"),
+    pytest.param("hidden", lambda n: models.MnistMLP(hidden=n), id="MLP-hidden"),
     pytest.param("num_classes", lambda n: BernoulliNaiveBayes().fit(_images(), _labels_with(1), n),
                  id="naive-Bayes-fit-num_classes"),
     pytest.param("count", lambda n: _toy_bayes()[1].sample(0, count=n), id="naive-Bayes-sample-count"),
@@ -258,14 +258,14 @@ def test_the_largest_allowed_sizes_still_run():
 # ---------------------------------------------------------------- images that do not fit the model
 
 SHAPES = {
-    "three channels": (models.MLP, torch.rand(4, 3, 32, 32)),
+    "three channels": (models.MnistMLP, torch.rand(4, 3, 32, 32)),
     "no channel axis": (models.SmallCNN, torch.rand(4, 28, 28)),
-    "flat pixels": (models.MLP, torch.rand(4, 784)),
-    "no batch axis": (models.MLP, torch.rand(784)),
-    "bytes, not floats": (models.MLP, torch.randint(0, 256, (4, 1, 28, 28), dtype=torch.uint8)),
-    "float64 for a float32 model": (models.MLP, torch.rand(4, 1, 28, 28, dtype=torch.float64)),
-    "a numpy array": (models.MLP, np.zeros((4, 1, 28, 28), np.float32)),
-    "no images": (models.MLP, torch.rand(0, 1, 28, 28)),
+    "flat pixels": (models.MnistMLP, torch.rand(4, 784)),
+    "no batch axis": (models.MnistMLP, torch.rand(784)),
+    "bytes, not floats": (models.MnistMLP, torch.randint(0, 256, (4, 1, 28, 28), dtype=torch.uint8)),
+    "float64 for a float32 model": (models.MnistMLP, torch.rand(4, 1, 28, 28, dtype=torch.float64)),
+    "a numpy array": (models.MnistMLP, np.zeros((4, 1, 28, 28), np.float32)),
+    "no images": (models.MnistMLP, torch.rand(0, 1, 28, 28)),
     "too few inputs for a plain network": (lambda: nn.Sequential(nn.Flatten(), nn.Linear(784, 10)),
                                            torch.rand(4, 1, 14, 14)),
 }

@@ -7,7 +7,7 @@ import torch.nn.functional as F
 from lecturekit import models
 
 
-@pytest.mark.parametrize("cls", [models.MLP, models.SmallCNN])
+@pytest.mark.parametrize("cls", [models.MnistMLP, models.SmallCNN])
 def test_output_shape(cls):
     torch.manual_seed(0)
     out = cls()(torch.rand(5, 1, 28, 28))
@@ -17,15 +17,15 @@ def test_output_shape(cls):
 
 def test_parameter_counts():
     # 784*256 + 256 weights and biases, then 256*10 + 10.
-    assert models.parameter_count(models.MLP()) == 784 * 256 + 256 + 256 * 10 + 10 == 203_530
-    assert models.parameter_count(models.MLP(hidden=100)) == 784 * 100 + 100 + 100 * 10 + 10
+    assert models.parameter_count(models.MnistMLP()) == 784 * 256 + 256 + 256 * 10 + 10 == 203_530
+    assert models.parameter_count(models.MnistMLP(hidden=100)) == 784 * 100 + 100 + 100 * 10 + 10
     conv = (16 * 1 * 9 + 16) + (32 * 16 * 9 + 32)
     dense = (800 * 128 + 128) + (128 * 10 + 10)
     assert models.parameter_count(models.SmallCNN()) == conv + dense == 108_618
 
 
 def test_parameter_count_trainable_only():
-    model = models.MLP(hidden=8)
+    model = models.MnistMLP(hidden=8)
     model.layers[1].weight.requires_grad_(False)
     assert models.parameter_count(model) == 8 + 8 * 10 + 10
     assert models.parameter_count(model, trainable_only=False) == 784 * 8 + 8 + 8 * 10 + 10
@@ -57,7 +57,7 @@ def test_cnn_uses_channels_last():
     assert model.features[3].weight.is_contiguous(memory_format=torch.channels_last)
 
 
-@pytest.mark.parametrize("cls", [models.MLP, models.SmallCNN])
+@pytest.mark.parametrize("cls", [models.MnistMLP, models.SmallCNN])
 def test_input_shape_is_what_the_model_takes(cls):
     model = cls()
     assert model(torch.rand(3, *cls.input_shape)).shape == (3, models.NUM_CLASSES)
@@ -67,12 +67,27 @@ def test_input_shape_is_what_the_model_takes(cls):
 
 def test_bad_arguments():
     with pytest.raises(ValueError, match="hidden"):
-        models.MLP(hidden=0)
+        models.MnistMLP(hidden=0)
     with pytest.raises(TypeError, match="hidden"):
-        models.MLP(hidden=2.5)
+        models.MnistMLP(hidden=2.5)
     with pytest.raises(ValueError, match="hidden"):
-        models.MLP(hidden=models.MAX_HIDDEN + 1)
-    with pytest.raises(TypeError, match="model"):
+        models.MnistMLP(hidden=models.MAX_HIDDEN + 1)
+    with pytest.raises(TypeError, match="network"):
         models.parameter_count("not a model")
+    with pytest.raises(ValueError, match="network"):
+        models.parameter_count([784, 0, 10])
     with pytest.raises(TypeError, match="model"):
         models.layer_table(None)
+
+
+def test_one_parameter_count_for_sizes_numpy_and_torch_networks():
+    from lecturekit import backprop, shallow
+
+    for sizes in ([2, 4, 4, 2], [784, 16, 10], [1, 128, 1]):
+        torch_count = sum(p.numel() for p in shallow.torch_mlp(sizes).parameters())
+        assert models.parameter_count(sizes) == torch_count
+        assert models.parameter_count(backprop.NumpyMLP(sizes)) == torch_count
+    frozen = models.MnistMLP(hidden=8)
+    frozen.layers[1].requires_grad_(False)
+    assert models.parameter_count(frozen) == 8 * 10 + 10
+    assert models.parameter_count(frozen, trainable_only=False) == 784 * 8 + 8 + 8 * 10 + 10

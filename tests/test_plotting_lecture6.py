@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lecturekit import kernels, plotting
+from lecturekit import kernels, plotting, training
 
 
 def test_moving_average():
@@ -24,7 +24,7 @@ def test_plot_batch_losses_draws_raw_and_smoothed_curves():
     losses = list(np.linspace(2.0, 0.1, 100))
     histories = {"MLP": losses, "CNN": losses[:30], "short": losses[:4]}
     window = 10
-    fig = plotting.plot_batch_losses(histories, window=window)
+    fig = training.plot_batch_losses(histories, window=window)
     ax = fig.axes[0]
     lines = ax.get_lines()
     assert len(lines) == 2 * len(histories)  # raw + moving average per model
@@ -41,16 +41,16 @@ def test_plot_batch_losses_draws_raw_and_smoothed_curves():
         assert label.startswith(name) and str(size) in label
     assert ax.get_yscale() == "log"
     with pytest.raises(ValueError, match="histories"):
-        plotting.plot_batch_losses({})
+        training.plot_batch_losses({})
 
 
 def test_plot_confusion_matrix_writes_the_counts():
     matrix = np.array([[5, 1], [0, 7]])
-    fig = plotting.plot_confusion_matrix(matrix, title="test")
+    fig = training.plot_confusion_matrix(matrix, title="test")
     texts = sorted(t.get_text() for t in fig.axes[0].texts)
     assert texts == ["1", "5", "7"]  # zero cells stay empty
     with pytest.raises(ValueError, match="square"):
-        plotting.plot_confusion_matrix(np.zeros((2, 3)))
+        training.plot_confusion_matrix(np.zeros((2, 3)))
 
 
 def test_show_kernels_centres_the_colours_on_zero():

@@ -27,7 +27,7 @@ def _mean(values):
 def test_fit_lowers_the_loss_and_learns():
     images, labels = _synthetic()
     torch.manual_seed(0)
-    model = models.MLP(hidden=32)
+    model = models.MnistMLP(hidden=32)
     before = training.evaluate(model, images, labels)
     losses = training.fit(model, images, labels, epochs=5, batch_size=32, progress=False)
     assert len(losses) == 5 * 10  # 300 examples in batches of 32: 10 batches per epoch
@@ -53,7 +53,7 @@ def test_fit_is_reproducible_with_a_seed():
     runs = []
     for seed in (3, 3, 4):
         torch.manual_seed(0)
-        model = models.MLP(hidden=16)
+        model = models.MnistMLP(hidden=16)
         runs.append(training.fit(model, images, labels, epochs=2, batch_size=25, seed=seed, progress=False))
     assert runs[0] == runs[1]
     assert runs[0] != runs[2]  # another seed shuffles the batches differently
@@ -69,11 +69,11 @@ def test_lr_none_uses_the_model_default(monkeypatch):
 
     monkeypatch.setattr(training, "make_optimizer", spy)
     images, labels = _synthetic(20)
-    training.fit(models.MLP(hidden=4), images, labels, progress=False)
+    training.fit(models.MnistMLP(hidden=4), images, labels, progress=False)
     training.fit(models.SmallCNN(), images, labels, progress=False)
     training.fit(nn.Sequential(nn.Flatten(), nn.Linear(784, 10)), images, labels, progress=False)
-    training.fit(models.MLP(hidden=4), images, labels, lr=0.123, progress=False)
-    assert seen == [models.MLP.default_lr, models.SmallCNN.default_lr, training.DEFAULT_LR, 0.123]
+    training.fit(models.MnistMLP(hidden=4), images, labels, lr=0.123, progress=False)
+    assert seen == [models.MnistMLP.default_lr, models.SmallCNN.default_lr, training.DEFAULT_LR, 0.123]
 
 
 def test_one_cycle_schedule_rises_then_falls():
@@ -95,7 +95,8 @@ def test_progress_bar_goes_to_stdout_and_changes_nothing(capsys):
     results = []
     for progress in (True, False):
         torch.manual_seed(0)
-        results.append(training.fit(models.MLP(hidden=8), images, labels, batch_size=16, progress=progress))
+        results.append(training.fit(models.MnistMLP(hidden=8), images, labels, batch_size=16,
+                                        progress=progress))
     output = capsys.readouterr().out
     assert "4/4" in output and "epoch 1/1" in output
     assert results[0] == results[1]
@@ -111,7 +112,7 @@ def test_evaluate_on_a_hand_made_case():
 
 
 def test_evaluate_restores_training_mode():
-    model = models.MLP(hidden=4)
+    model = models.MnistMLP(hidden=4)
     images, labels = _synthetic(10)
     model.train()
     training.evaluate(model, images, labels)
@@ -120,7 +121,7 @@ def test_evaluate_restores_training_mode():
 
 def test_predict_proba_rows_sum_to_one():
     images, _ = _synthetic(30)
-    probs = training.predict_proba(models.MLP(hidden=4), images, batch_size=7)
+    probs = training.predict_proba(models.MnistMLP(hidden=4), images, batch_size=7)
     assert probs.shape == (30, 10)
     torch.testing.assert_close(probs.sum(dim=1), torch.ones(30))
 
@@ -139,7 +140,7 @@ def test_device_falls_back_to_the_cpu(monkeypatch):
     monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
     assert data.device() == torch.device("cpu")
     images, labels = _synthetic(20)
-    model = models.MLP(hidden=4)
+    model = models.MnistMLP(hidden=4)
     training.fit(model, images, labels, progress=False)
     assert next(model.parameters()).device.type == "cpu"
 
@@ -149,11 +150,11 @@ def test_fit_loader_runs_the_same_step_on_a_dataloader():
     loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(images, labels), batch_size=20,
                                          shuffle=True, generator=torch.Generator().manual_seed(0))
     torch.manual_seed(0)
-    model = models.MLP(hidden=32)
+    model = models.MnistMLP(hidden=32)
     losses = training.fit_loader(model, loader, epochs=4, progress=False)
     assert len(losses) == 4 * 6
     assert _mean(losses[-6:]) < 0.5 * _mean(losses[:6])
-    assert len(training.fit_loader(models.MLP(hidden=4), loader, epochs=2, max_batches=2,
+    assert len(training.fit_loader(models.MnistMLP(hidden=4), loader, epochs=2, max_batches=2,
                                    progress=False)) == 4
 
 
@@ -169,7 +170,7 @@ def test_classroom_loader_gives_the_same_pixels_as_the_tensors():
 
 def test_bad_arguments():
     images, labels = _synthetic(10)
-    model = models.MLP(hidden=4)
+    model = models.MnistMLP(hidden=4)
     with pytest.raises(ValueError, match="empty"):
         training.fit(model, images[:0], labels[:0], progress=False)
     with pytest.raises(ValueError, match="same length"):
