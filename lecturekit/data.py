@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from lecturekit._checks import check_bool
+from lecturekit._checks import check_bool, check_positive_int
 
 if TYPE_CHECKING:
     import torch
@@ -287,6 +287,26 @@ def mnist_tensors(
     """
     check_bool("train", train)
     return _tensors(train, data_dir(root).resolve())
+
+
+def train_validation_split(images: torch.Tensor, labels: torch.Tensor, *, validation: int = 10_000,
+                           seed: int = 0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Set ``validation`` random examples aside: ``(train_images, train_labels, val_images,
+    val_labels)`` (lectures 6 and 7).
+
+    Every decision while training (settings, epochs, which model) is made on the validation
+    examples; the test split is used once, at the end, to report the result.
+    """
+    import torch
+
+    if not (hasattr(images, "shape") and hasattr(labels, "shape")) or len(images) != len(labels):
+        raise ValueError("images and labels must be tensors of the same length, got "
+                         f"{type(images).__name__} and {type(labels).__name__}")
+    validation = check_positive_int("validation", validation, maximum=max(len(images) - 1, 1))
+    seed = check_positive_int("seed", seed, minimum=0, maximum=2**63 - 1)
+    order = torch.randperm(len(images), generator=torch.Generator().manual_seed(seed))
+    held_out, kept = order[:validation], order[validation:]
+    return images[kept], labels[kept], images[held_out], labels[held_out]
 
 
 def device() -> torch.device:

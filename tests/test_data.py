@@ -149,3 +149,20 @@ def test_mirrors_match_torchvision():
     from torchvision.datasets import MNIST
 
     assert tuple(MNIST.mirrors) == data.MIRRORS
+
+
+def test_train_validation_split_keeps_every_example_once():
+    import torch
+
+    images = torch.arange(50, dtype=torch.float32).reshape(50, 1, 1, 1)
+    labels = torch.arange(50) % 10
+    train_x, train_y, val_x, val_y = data.train_validation_split(images, labels, validation=12, seed=3)
+    assert len(val_x) == len(val_y) == 12 and len(train_x) == len(train_y) == 38
+    together = torch.cat([train_x, val_x]).flatten().long()
+    assert sorted(together.tolist()) == list(range(50))
+    assert torch.equal(torch.cat([train_y, val_y]), together % 10), "labels stay with their images"
+    again = data.train_validation_split(images, labels, validation=12, seed=3)[2]
+    assert torch.equal(again, val_x)
+    assert not torch.equal(data.train_validation_split(images, labels, validation=12, seed=4)[2], val_x)
+    with pytest.raises(ValueError, match="validation"):
+        data.train_validation_split(images, labels, validation=50)
