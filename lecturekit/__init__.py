@@ -14,6 +14,21 @@ Which lecture uses which teaching module (from the notebooks' imports)::
     05-pooling-and-cnns     cnn, data, history, kernels, models, plotting, quiz
     06-mnist-training       data, generative, kernels, models, plotting, quiz, training
 
+Conventions every teaching module follows:
+
+- the functions a slide prints (``inspect.getsource``) are the idea alone, with no argument
+  checks; user data and settings are checked once at the entry points (constructors, ``fit``,
+  ``evaluate``, ``predict``, figure helpers, data loading), with errors that name the argument;
+- every training loop (``backprop.train`` and ``NumpyMLP.fit``, ``shallow.fit``,
+  ``sgd.run_sgd``, ``training.fit``) takes ``lr`` and returns the loss of every update step,
+  on that step's batch, measured before the step (``sgd.run_sgd`` returns them as
+  ``SGDRun.losses``);
+- every figure helper returns the matplotlib ``Figure``; one that draws a single panel takes
+  ``ax=None`` and makes a new figure when it gets none; figures live with their topic and
+  ``plotting`` holds the slide style and the primitives several lectures share;
+- ``models.parameter_count`` counts the weights and biases of any network: layer sizes, a
+  ``backprop.NumpyMLP`` or a ``torch.nn.Module``.
+
 The toolchain that writes, executes and publishes the notebooks and regenerates
 ``images/`` is the subpackage :mod:`lecturekit.toolchain`. Import rules (tests/test_package.py
 checks them):
