@@ -156,6 +156,7 @@ def apply_kernel(image: Any, kernel: Any) -> np.ndarray:
 # --- figures: grids with their numbers, galleries, the kernel explorer (lectures 4 and 5) ------
 
 HIGHLIGHT = "#d62728"
+MAX_DRAWN_CELLS = 1_600  # draw_matrix writes every number: 40 x 40 is already unreadable
 
 
 def _number(value: float) -> str:
@@ -174,6 +175,9 @@ def draw_matrix(values: Any, *, ax: Axes | None = None, title: str | None = None
     from lecturekit.plotting import new_figure
 
     values = check_array("values", values, ndim=2)
+    if not 0 < values.size <= MAX_DRAWN_CELLS:
+        raise ValueError(f"values must have 1 to {MAX_DRAWN_CELLS} cells to be drawn with their "
+                         f"numbers, got shape {values.shape}")
     if ax is None:
         _, ax = new_figure(width=0.6 * values.shape[1] + 1.5, height=0.6 * values.shape[0] + 1.0)
     lo, hi = values.min(), values.max()
@@ -259,8 +263,12 @@ def kernel_gallery(images: Mapping[str, Any], names: Sequence[str], *, size: flo
     """
     from lecturekit.plotting import new_figure
 
-    if not images:
+    if not isinstance(images, Mapping) or not images:
         raise ValueError("images must map at least one label to a 2-D array")
+    images = {label: check_image(f"images[{label!r}]", image) for label, image in images.items()}
+    if isinstance(names, str) or not names or len(names) > len(KERNELS) or len(images) > 10:
+        raise ValueError(f"names must list 1 to {len(KERNELS)} kernel names and images hold at most "
+                         f"10 images, got {names!r} and {len(images)} images")
     for name in names:
         if name not in KERNELS:
             raise ValueError(f"names must be kernels from {sorted(KERNELS)}, got {name!r}")
@@ -311,14 +319,14 @@ def kernel_explorer(image: Any, kernel: Any = "sobel_x") -> Any:
 
     Returns an ipywidgets box; edit any number and the figure is redrawn.
     """
-    import ipywidgets as widgets
-    import matplotlib.pyplot as plt
-
     if isinstance(kernel, str) and kernel not in KERNELS:
         raise ValueError(f"kernel must be one of {sorted(KERNELS)} or a 3 x 3 array, got {kernel!r}")
     start = KERNELS[kernel] if isinstance(kernel, str) else kernel
     start = check_array("kernel", start, shape=(3, 3))
-    image = check_array("image", image, ndim=2)
+    image = check_image("image", image)
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
     boxes = {f"k{r}{c}": widgets.FloatText(value=float(start[r, c]), step=0.5,
                                           layout=widgets.Layout(width="5.5em"))
              for r in range(3) for c in range(3)}

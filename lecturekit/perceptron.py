@@ -95,6 +95,7 @@ class Perceptron:
         """
         X, y = _check_data(X, y)
         epochs = check_positive_int("epochs", epochs, maximum=MAX_EPOCHS)
+        stop_when_converged = check_bool("stop_when_converged", stop_when_converged)
         self.weights = np.zeros(X.shape[1])
         self.bias = 0.0
         self.history = []
@@ -186,8 +187,8 @@ def plot_epochs(model: Perceptron, X: Any, y: Any, *, ncols: int = 4, max_panels
         raise TypeError(f"model must be a Perceptron, got {type(model).__name__}")
     if not model.history:
         raise RuntimeError("the perceptron is not fitted yet; call fit(X, y) first")
-    ncols = check_positive_int("ncols", ncols)
-    max_panels = check_positive_int("max_panels", max_panels)
+    ncols = check_positive_int("ncols", ncols, maximum=16)
+    max_panels = check_positive_int("max_panels", max_panels, maximum=64)
     records = model.history[:max_panels]
     ncols = min(ncols, len(records))
     nrows = -(-len(records) // ncols)

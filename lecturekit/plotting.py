@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from lecturekit._checks import check_array, check_positive_int, to_numpy
+from lecturekit._checks import check_array, check_positive_int, check_real, to_numpy
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -35,6 +35,9 @@ SLIDE_RC = {
     "savefig.bbox": "tight",
 }
 
+MAX_PANELS = 50  # rows or columns of one figure
+MAX_IMAGES = 500  # images in one show_images grid
+
 # Two-class colours used for data points and decision regions throughout the lectures.
 CLASS_COLORS = ("#d95f02", "#1b9e77")
 
@@ -49,6 +52,12 @@ def use_slide_style() -> None:
 def new_figure(ncols: int = 1, nrows: int = 1, *, width: float = 10.0,
                height: float = 4.5, **kwargs: Any) -> tuple[Figure, Any]:
     """A figure in slide style with ``nrows x ncols`` axes (lecture 1)."""
+    ncols = check_positive_int("ncols", ncols, maximum=MAX_PANELS)
+    nrows = check_positive_int("nrows", nrows, maximum=MAX_PANELS)
+    width = check_real("width", width, minimum=0.0, strict=True)
+    height = check_real("height", height, minimum=0.0, strict=True)
+    if width > 100 or height > 100:
+        raise ValueError(f"width and height are in inches, at most 100; got {width} x {height}")
     import matplotlib.pyplot as plt
 
     use_slide_style()
@@ -100,8 +109,9 @@ def show_images(images: Any, titles: Sequence[str] | None = None, *, ncols: int 
     array = np.asarray(to_numpy(images), dtype=np.float64)
     if array.ndim == 4 and array.shape[1] == 1:
         array = array[:, 0]
-    if array.ndim != 3 or array.shape[0] == 0:
-        raise ValueError(f"images must have shape (n, h, w) or (n, 1, h, w) with n > 0, got {array.shape}")
+    if array.ndim != 3 or not 0 < array.shape[0] <= MAX_IMAGES:
+        raise ValueError(f"images must have shape (n, h, w) or (n, 1, h, w) with 0 < n <= {MAX_IMAGES}, "
+                         f"got {array.shape}")
     if titles is not None and len(titles) != array.shape[0]:
         raise ValueError(f"titles must hold one string per image ({array.shape[0]}), got {len(titles)}")
     ncols = check_positive_int("ncols", ncols)

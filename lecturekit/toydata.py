@@ -10,6 +10,8 @@ import numpy as np
 
 from lecturekit._checks import check_array, check_positive_int, check_real
 
+MAX_SAMPLES = 10_000_000  # points held in memory; more is a typo, not a toy data set
+
 
 def _rng(seed: int) -> np.random.Generator:
     return np.random.default_rng(check_positive_int("seed", seed, minimum=0))
@@ -21,7 +23,7 @@ def separable_blobs(n: int = 100, *, gap: float = 1.0, seed: int = 0) -> tuple[n
     Points of class 1 lie above the line ``x1 + x2 = 0`` by at least ``gap / 2``, class 0 below.
     Returns ``X`` of shape ``(n, 2)`` and ``y`` of shape ``(n,)`` with ints in {0, 1}.
     """
-    check_positive_int("n", n)
+    check_positive_int("n", n, maximum=MAX_SAMPLES)
     check_real("gap", gap, minimum=0.0)
     rng = _rng(seed)
     y = np.arange(n) % 2
@@ -39,7 +41,7 @@ def xor(n: int = 4, *, noise: float = 0.0, seed: int = 0) -> tuple[np.ndarray, n
 
     ``n`` points cycle through the four corners; ``noise`` adds Gaussian jitter of that scale.
     """
-    check_positive_int("n", n)
+    check_positive_int("n", n, maximum=MAX_SAMPLES)
     check_real("noise", noise, minimum=0.0)
     rng = _rng(seed)
     corners = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -50,7 +52,7 @@ def xor(n: int = 4, *, noise: float = 0.0, seed: int = 0) -> tuple[np.ndarray, n
 
 def moons(n: int = 200, *, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles (lecture 3), ``n`` points split evenly, labels 0 and 1."""
-    check_positive_int("n", n)
+    check_positive_int("n", n, maximum=MAX_SAMPLES)
     check_real("noise", noise, minimum=0.0)
     rng = _rng(seed)
     n_upper = n // 2
@@ -68,7 +70,7 @@ def moons(n: int = 200, *, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarra
 def spirals(n: int = 200, *, turns: float = 1.5, noise: float = 0.05,
             seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Two intertwined spirals (lecture 3), ``n`` points split evenly, labels 0 and 1."""
-    check_positive_int("n", n)
+    check_positive_int("n", n, maximum=MAX_SAMPLES)
     check_real("turns", turns, minimum=0.0, strict=True)
     check_real("noise", noise, minimum=0.0)
     rng = _rng(seed)
@@ -87,7 +89,7 @@ def target_function(x: np.ndarray) -> np.ndarray:
 
 def regression_1d(n: int = 200, *, noise: float = 0.0, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Samples ``x`` on [-1, 1] (shape ``(n, 1)``) and ``target_function(x)`` plus noise (lecture 2)."""
-    check_positive_int("n", n)
+    check_positive_int("n", n, maximum=MAX_SAMPLES)
     check_real("noise", noise, minimum=0.0)
     rng = _rng(seed)
     x = np.linspace(-1.0, 1.0, n)[:, None]
