@@ -5,17 +5,21 @@ The model is ``f(x) = w . x + b`` with the squared-error cost
 effect of the learning rate can be predicted exactly: full-batch gradient descent converges
 when the learning rate is below ``2 / lambda_max`` (the largest curvature of the bowl) and
 diverges above it.
+
+Three update rules share one signature, ``step(params, grad, state, *, lr) -> (params,
+state)``: plain gradient descent (:func:`sgd_step`), momentum (:func:`momentum_step`) and
+Adam (:func:`adam_step`); :func:`run_sgd` takes any of them by name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from lecturekit._checks import check_array, check_positive_int, check_real
+from lecturekit._checks import check_array, check_choice, check_positive_int, check_real
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -58,14 +62,78 @@ def gradients(weights: np.ndarray, bias: float, X: np.ndarray, y: np.ndarray) ->
     return X.T @ residual / len(y), float(np.mean(residual))
 
 
-def max_stable_learning_rate(X: Any) -> float:
-    """``2 / lambda_max``: full-batch gradient descent on :func:`cost` diverges above it (lecture 2)."""
+def curvatures(X: Any) -> np.ndarray:
+    """The curvatures of the bowl :func:`cost`, smallest first (lecture 2).
+
+    They are the eigenvalues of its Hessian (the matrix of second derivatives, the same
+    everywhere for a quadratic): the second derivative of the cost along each of the
+    bowl's principal directions. They depend on the inputs ``X`` only.
+    """
     X = check_array("X", X, ndim=2)
     if len(X) == 0:
         raise ValueError("X must hold at least one sample (one row)")
     design = np.column_stack([X, np.ones(len(X))])  # the bias is the weight of a constant input 1
     hessian = design.T @ design / len(X)
-    return float(2.0 / np.linalg.eigvalsh(hessian)[-1])
+    return np.linalg.eigvalsh(hessian)
+
+
+def max_stable_learning_rate(X: Any) -> float:
+    """``2 / lambda_max``: full-batch gradient descent on :func:`cost` diverges above it (lecture 2)."""
+    return float(2.0 / curvatures(X)[-1])
+
+
+def best_cost(X: Any, y: Any) -> float:
+    """The lowest value of :func:`cost` that any weights reach (least squares) (lecture 2)."""
+    X, y = _check_data(X, y)
+    design = np.column_stack([X, np.ones(len(X))])
+    solution = np.linalg.lstsq(design, y, rcond=None)[0]
+    return cost(solution[:-1], float(solution[-1]), X, y)
+
+
+# --- three update rules: step(params, grad, state, *, lr) -> (new params, new state) ---------
+
+def sgd_step(params: np.ndarray, grad: np.ndarray, state: None, *,
+             lr: float) -> tuple[np.ndarray, None]:
+    """Plain gradient descent: ``params - lr * grad``; it keeps no state (lecture 2)."""
+    return params - lr * grad, state
+
+
+def momentum_step(params: np.ndarray, grad: np.ndarray, velocity: np.ndarray, *, lr: float,
+                  beta: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
+    """Gradient descent with momentum, as ``torch.optim.SGD(momentum=beta)`` (lecture 2)."""
+    velocity = beta * velocity + grad
+    return params - lr * velocity, velocity
+
+
+def adam_step(params: np.ndarray, grad: np.ndarray, state: tuple, *, lr: float, beta1: float = 0.9,
+              beta2: float = 0.999, eps: float = 1e-8) -> tuple[np.ndarray, tuple]:
+    """Adam (Kingma & Ba 2015), as ``torch.optim.Adam``; ``state`` is ``(m, v, t)`` (lecture 2)."""
+    m, v, t = state
+    t = t + 1
+    m = beta1 * m + (1 - beta1) * grad          # average gradient
+    v = beta2 * v + (1 - beta2) * grad**2       # average squared gradient
+    m_hat = m / (1 - beta1**t)                  # bias correction: m and v start at 0
+    v_hat = v / (1 - beta2**t)
+    return params - lr * m_hat / (np.sqrt(v_hat) + eps), (m, v, t)
+
+
+def initial_state(optimizer: str, size: int) -> Any:
+    """The state an update rule starts from, for ``size`` parameters (lecture 2)."""
+    check_choice("optimizer", optimizer, OPTIMIZERS)
+    size = check_positive_int("size", size)
+    if optimizer == "momentum":
+        return np.zeros(size)
+    if optimizer == "adam":
+        return np.zeros(size), np.zeros(size), 0
+    return None
+
+
+# Optimizer name -> update rule; the names shallow.fit takes too.
+OPTIMIZERS: dict[str, Callable[..., tuple[np.ndarray, Any]]] = {
+    "sgd": sgd_step,
+    "momentum": momentum_step,
+    "adam": adam_step,
+}
 
 
 @dataclass
@@ -81,19 +149,30 @@ class SGDRun:
     costs: np.ndarray = field(repr=False)
     updates_per_epoch: int
     diverged: bool
+    optimizer: str = "sgd"
+    lr: float = float("nan")
 
     def __repr__(self) -> str:
-        return (f"SGDRun(updates={len(self.costs) - 1}, final cost={self.costs[-1]:.3g}, "
-                f"diverged={self.diverged})")
+        return (f"SGDRun(optimizer={self.optimizer!r}, lr={self.lr:.3g}, updates={len(self.costs) - 1}, "
+                f"final cost={self.costs[-1]:.3g}, diverged={self.diverged})")
+
+    def updates_to(self, threshold: float) -> int | None:
+        """How many updates it took until the cost on all the data was at most ``threshold``
+        for the first time; ``None`` if it never was (lecture 2)."""
+        threshold = check_real("threshold", threshold)
+        reached = np.flatnonzero(self.costs <= threshold)
+        return int(reached[0]) if len(reached) else None
 
 
-def run_sgd(X: Any, y: Any, *, lr: float, batch_size: int, epochs: int, seed: int = 0) -> SGDRun:
+def run_sgd(X: Any, y: Any, *, lr: float, batch_size: int, epochs: int, seed: int = 0,
+            optimizer: str = "sgd") -> SGDRun:
     """Minibatch SGD on a linear neuron starting from zero weights (lecture 2).
 
-    Each epoch shuffles the samples (with ``seed``) and takes one step
-    ``w -= lr * dC/dw`` per minibatch of ``batch_size`` samples. ``losses[k]`` is the cost of
-    update ``k``'s batch before the step; ``costs[0]`` is the cost before training and
-    ``costs[k]`` the cost on all the data after update ``k``.
+    Each epoch shuffles the samples (with ``seed``) and takes one step per minibatch of
+    ``batch_size`` samples: ``w -= lr * dC/dw`` for ``optimizer="sgd"``, or the update rule
+    ``"momentum"`` or ``"adam"`` of :data:`OPTIMIZERS`. ``losses[k]`` is the cost of update
+    ``k``'s batch before the step; ``costs[0]`` is the cost before training and ``costs[k]``
+    the cost on all the data after update ``k``.
     Training stops early once the cost exceeds ``DIVERGED`` or is no longer finite.
     """
     X, y = _check_data(X, y)
@@ -103,38 +182,66 @@ def run_sgd(X: Any, y: Any, *, lr: float, batch_size: int, epochs: int, seed: in
         raise ValueError(f"batch_size must be at most the number of samples ({len(y)}), got {batch_size}")
     epochs = check_positive_int("epochs", epochs, maximum=MAX_EPOCHS)
     seed = check_positive_int("seed", seed, minimum=0)
+    check_choice("optimizer", optimizer, OPTIMIZERS)
+    step = OPTIMIZERS[optimizer]
     rng = np.random.default_rng(seed)
-    weights, bias = np.zeros(X.shape[1]), 0.0
-    losses, costs = [], [cost(weights, bias, X, y)]
+    params = np.zeros(X.shape[1] + 1)  # the weights, then the bias
+    state = initial_state(optimizer, len(params))
+    losses, costs = [], [cost(params[:-1], params[-1], X, y)]
     diverged = False
     with np.errstate(over="ignore", invalid="ignore"):
         for _ in range(epochs):
             order = rng.permutation(len(y))
             for start in range(0, len(y), batch_size):
                 batch = order[start:start + batch_size]
-                losses.append(cost(weights, bias, X[batch], y[batch]))
-                grad_w, grad_b = gradients(weights, bias, X[batch], y[batch])
-                weights = weights - lr * grad_w
-                bias = bias - lr * grad_b
-                costs.append(cost(weights, bias, X, y))
+                losses.append(cost(params[:-1], params[-1], X[batch], y[batch]))
+                grad_w, grad_b = gradients(params[:-1], params[-1], X[batch], y[batch])
+                params, state = step(params, np.append(grad_w, grad_b), state, lr=lr)
+                costs.append(cost(params[:-1], params[-1], X, y))
                 if not costs[-1] <= DIVERGED:
                     diverged = True
                     break
             if diverged:
                 break
     updates_per_epoch = -(-len(y) // batch_size)
-    return SGDRun(weights, bias, losses, np.array(costs), updates_per_epoch, diverged)
+    return SGDRun(params[:-1], float(params[-1]), losses, np.array(costs), updates_per_epoch,
+                  diverged, optimizer, lr)
+
+
+def fastest_run(X: Any, y: Any, *, optimizer: str, rates: Any, threshold: float,
+                steps: int) -> SGDRun:
+    """Full-batch runs of ``steps`` updates, one per learning rate in ``rates`` (lecture 2).
+
+    Returns the run that first brings the cost down to ``threshold`` (the smallest rate
+    wins a tie); ``ValueError`` if none does.
+    """
+    threshold = check_real("threshold", threshold)
+    rates = check_array("rates", rates, ndim=1)
+    if not len(rates):
+        raise ValueError("rates must hold at least one learning rate")
+    X, y = _check_data(X, y)
+    runs = [run_sgd(X, y, lr=float(lr), batch_size=len(y), epochs=steps, optimizer=optimizer)
+            for lr in np.sort(rates)]
+    reached = [run for run in runs if run.updates_to(threshold) is not None]
+    if not reached:
+        raise ValueError(f"no rate in rates brings the cost down to threshold={threshold:.3g} "
+                         f"within {steps} steps")
+    return min(reached, key=lambda run: run.updates_to(threshold))
 
 
 def plot_costs(runs: Mapping[str, SGDRun], *, per_epoch: bool = False, ax: Axes | None = None,
-               title: str | None = None) -> Figure:
+               title: str | None = None, minimum: float | None = None) -> Figure:
     """Cost curves of several runs on a log scale, labelled by the keys of ``runs`` (lecture 2).
 
     The x-axis counts updates, or epochs with ``per_epoch=True`` (so that runs with
     different batch sizes line up). A diverged run is drawn up to the point where it stopped.
+    With ``minimum`` (the lowest cost, :func:`best_cost`) the curves show how far each cost
+    is above it, floored at ``1e-16`` so that the log scale can show a cost that reached it.
     """
     from lecturekit import plotting
 
+    if minimum is not None:
+        minimum = check_real("minimum", minimum)
     if not isinstance(runs, Mapping) or not runs:
         raise TypeError("runs must be a non-empty dict from a label to an SGDRun")
     if ax is None:
@@ -144,10 +251,13 @@ def plot_costs(runs: Mapping[str, SGDRun], *, per_epoch: bool = False, ax: Axes 
             raise TypeError(f"runs[{label!r}] must be an SGDRun, got {type(run).__name__}")
         steps = np.arange(len(run.costs))
         x = steps / run.updates_per_epoch if per_epoch else steps
-        ax.plot(x, np.minimum(run.costs, DIVERGED), label=label, linewidth=1.8)
+        shown = np.minimum(run.costs, DIVERGED)
+        if minimum is not None:
+            shown = np.maximum(shown - minimum, 1e-16)
+        ax.plot(x, shown, label=label, linewidth=1.8)
     ax.set_yscale("log")
     ax.set_xlabel("epochs" if per_epoch else "updates")
-    ax.set_ylabel("cost $C$ on all the data")
+    ax.set_ylabel("cost $C$ on all the data" if minimum is None else "$C - C_{\\min}$ on all the data")
     ax.legend(loc="best")
     if title:
         ax.set_title(title)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -67,9 +68,12 @@ def fit(model: nn.Module, X: Any, Y: Any, *, loss: str = "mse", optimizer: str =
 
     Runs on one CPU thread, the fastest choice for networks this small.
 
-    ``loss`` is ``"mse"`` (regression) or ``"bce"`` (two classes, ``Y`` in {0, 1}, the model
-    outputs a score whose sigmoid is the probability of class 1). ``optimizer`` is
-    ``"sgd"`` (plain gradient descent) or ``"adam"``. ``schedule="cosine"`` lets the learning
+    ``loss`` is ``"mse"`` (mean squared error, for regression) or ``"bce"`` (binary
+    cross-entropy, for two classes: ``Y`` in {0, 1}, the model outputs a raw score whose sigmoid
+    is the probability of class 1; it is the logistic loss of the margin,
+    :func:`lecturekit.losses.logistic`). ``optimizer`` is ``"sgd"`` (plain gradient descent),
+    ``"momentum"`` (momentum 0.9) or ``"adam"``, the update rules of :mod:`lecturekit.sgd`
+    (``sgd_step``, ``momentum_step``, ``adam_step``). ``schedule="cosine"`` lets the learning
     rate fall from ``lr`` to zero along a half cosine: training then settles in a
     minimum instead of jittering around it, so the result no longer depends on rounding (the
     last digits differ from one CPU to the next).
@@ -78,7 +82,8 @@ def fit(model: nn.Module, X: Any, Y: Any, *, loss: str = "mse", optimizer: str =
     Y = torch.as_tensor(check_array("Y", Y, shape=(X.shape[0], None)), dtype=X.dtype, device=X.device)
     losses = {"mse": nn.MSELoss(), "bce": nn.BCEWithLogitsLoss()}
     check_choice("loss", loss, losses)
-    optimizers = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}
+    optimizers = {"sgd": torch.optim.SGD, "momentum": partial(torch.optim.SGD, momentum=0.9),
+                  "adam": torch.optim.Adam}
     check_choice("optimizer", optimizer, optimizers)
     lr = check_real("lr", lr, minimum=0.0, strict=True)
     steps = check_positive_int("steps", steps, maximum=MAX_STEPS)
@@ -213,7 +218,7 @@ def plot_approximation(x: Any, results: Sequence[WidthResult]) -> Figure:
     x = check_array("x", x, ndim=1)
     if not results or not all(isinstance(r, WidthResult) for r in results):
         raise TypeError("results must be a non-empty list of WidthResult from approximation_sweep")
-    fig, (left, right) = plotting.new_figure(2, width=13.0, height=5.0)
+    fig, (left, right) = plotting.new_figure(2, width=13.0, height=4.5)
     left.plot(x, toydata.target_function(x), color="k", linewidth=4, alpha=0.35, label="target")
     for result in results:
         left.plot(x, result.prediction, linewidth=1.8, label=f"width {result.width}")

@@ -135,3 +135,139 @@ def test_losses_are_the_batch_cost_before_each_update():
     first = np.random.default_rng(3).permutation(len(Y))[:10]
     assert len(small.losses) == 2 * small.updates_per_epoch
     assert small.losses[0] == sgd.cost(np.zeros(X.shape[1]), 0.0, X[first], Y[first])
+
+
+# --- the update rules: plain gradient descent, momentum and Adam ------------------------------
+
+def _torch_steps(optimizer_class, gradients, start, **options):
+    """The parameters after each step of a torch optimizer fed the given gradients."""
+    import torch
+
+    params = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+    optimizer = optimizer_class([params], **options)
+    history = []
+    for grad in gradients:
+        params.grad = torch.tensor(grad, dtype=torch.float64)
+        optimizer.step()
+        history.append(params.detach().numpy().copy())
+    return history
+
+
+def _our_steps(optimizer, gradients, start, **options):
+    params, state = np.array(start), sgd.initial_state(optimizer, len(start))
+    history = []
+    for grad in gradients:
+        params, state = sgd.OPTIMIZERS[optimizer](params, grad, state, **options)
+        history.append(params)
+    return history
+
+
+@pytest.mark.parametrize(
+    ("optimizer", "torch_name", "options"),
+    [
+        ("sgd", "SGD", {"lr": 0.1}),
+        ("momentum", "SGD", {"lr": 0.05, "momentum": 0.9}),
+        ("adam", "Adam", {"lr": 0.01}),
+    ],
+)
+def test_update_rules_match_torch(optimizer, torch_name, options):
+    import torch
+
+    rng = np.random.default_rng(7)
+    gradients = rng.standard_normal((40, 3)) * np.array([1.0, 10.0, 0.01])   # very different sizes
+    start = rng.standard_normal(3)
+    expected = _torch_steps(getattr(torch.optim, torch_name), gradients, start, **options)
+    ours = _our_steps(optimizer, gradients, start, lr=options["lr"])
+    np.testing.assert_allclose(ours, expected, rtol=1e-10, atol=1e-13)
+
+
+def test_momentum_adds_up_consistent_gradients_and_adam_takes_steps_of_about_lr():
+    grad = np.array([2.0, -0.001])
+    params, velocity = np.zeros(2), sgd.initial_state("momentum", 2)
+    for _ in range(200):
+        params, velocity = sgd.momentum_step(params, grad, velocity, lr=0.01)
+    np.testing.assert_allclose(velocity, grad / (1 - 0.9), rtol=1e-9)   # up to 1 / (1 - beta) steps
+    params, state = np.zeros(2), sgd.initial_state("adam", 2)
+    params, state = sgd.adam_step(params, grad, state, lr=0.01)
+    # the bias-corrected first step is lr in every coordinate, whatever the gradient's size
+    np.testing.assert_allclose(params, [-0.01, 0.01], rtol=1e-5)
+    assert state[2] == 1
+
+
+def test_curvatures_and_best_cost():
+    curv = sgd.curvatures(X)
+    design = np.column_stack([X, np.ones(len(X))])
+    np.testing.assert_allclose(curv, np.linalg.eigvalsh(design.T @ design / len(X)), rtol=1e-12)
+    assert sgd.max_stable_learning_rate(X) == pytest.approx(2 / curv[-1])
+    # stretching one input by 10 multiplies its curvature by about 100, the lowest cost stays
+    stretched = X * np.array([1.0, 10.0])
+    assert sgd.curvatures(stretched)[-1] > 50 * curv[-1]
+    assert sgd.best_cost(stretched, Y) == pytest.approx(sgd.best_cost(X, Y), rel=1e-9)
+    long_run = sgd.run_sgd(X, Y, lr=0.5 * sgd.max_stable_learning_rate(X), batch_size=len(Y), epochs=300)
+    assert long_run.costs.min() >= sgd.best_cost(X, Y) * (1 - 1e-12)
+    assert long_run.costs[-1] == pytest.approx(sgd.best_cost(X, Y), rel=1e-9)
+
+
+@pytest.mark.parametrize("optimizer", ["momentum", "adam"])
+def test_run_with_an_optimizer_keeps_the_contract(optimizer):
+    run = sgd.run_sgd(X, Y, lr=0.05, batch_size=30, epochs=3, seed=2, optimizer=optimizer)
+    assert run.optimizer == optimizer and run.lr == 0.05
+    assert len(run.losses) == len(run.costs) - 1 == 3 * run.updates_per_epoch
+    # the full data as one batch: the loss before each step is the cost before it
+    full = sgd.run_sgd(X, Y, lr=0.05, batch_size=len(Y), epochs=20, optimizer=optimizer)
+    np.testing.assert_allclose(full.losses, full.costs[:-1], rtol=1e-12)
+    # and the run is the update rule applied to the gradients of the cost
+    params, state = np.zeros(3), sgd.initial_state(optimizer, 3)
+    for _ in range(20):
+        grad_w, grad_b = sgd.gradients(params[:2], params[2], X, Y)
+        params, state = sgd.OPTIMIZERS[optimizer](params, np.append(grad_w, grad_b), state, lr=0.05)
+    np.testing.assert_allclose(full.weights, params[:2], rtol=1e-12)
+    assert full.bias == pytest.approx(params[2], rel=1e-12)
+
+
+def test_updates_to_and_fastest_run():
+    target = 1.01 * sgd.best_cost(X, Y)
+    rates = [0.01, 0.1, 0.5, 3.0]
+    runs = {lr: sgd.run_sgd(X, Y, lr=lr, batch_size=len(Y), epochs=100) for lr in rates}
+    for run in runs.values():
+        reached = run.updates_to(target)
+        if reached is None:
+            assert np.all(run.costs > target)
+        else:
+            assert run.costs[reached] <= target and np.all(run.costs[:reached] > target)
+    fastest = sgd.fastest_run(X, Y, optimizer="sgd", rates=np.array(rates), threshold=target, steps=100)
+    counts = {lr: run.updates_to(target) for lr, run in runs.items() if run.updates_to(target) is not None}
+    assert fastest.lr == min(counts, key=counts.get)
+    assert fastest.updates_to(target) == min(counts.values())
+    with pytest.raises(ValueError, match="threshold"):
+        sgd.fastest_run(X, Y, optimizer="sgd", rates=[0.001], threshold=target, steps=5)
+    with pytest.raises(ValueError, match="rates"):
+        sgd.fastest_run(X, Y, optimizer="sgd", rates=[], threshold=target, steps=5)
+
+
+def test_momentum_and_adam_beat_plain_descent_in_a_narrow_valley():
+    # lecture 2's comparison: the second input stretched by 10 makes the bowl a narrow valley
+    valley = X * np.array([1.0, 10.0])
+    target = 1.01 * sgd.best_cost(X, Y)
+    rates = np.geomspace(0.001, 10, 17)
+    steps = {opt: sgd.fastest_run(valley, Y, optimizer=opt, rates=rates, threshold=target,
+                                  steps=500).updates_to(target) for opt in sgd.OPTIMIZERS}
+    assert steps["momentum"] < steps["sgd"] / 2 and steps["adam"] < steps["sgd"] / 2
+    fastest_plain = sgd.fastest_run(valley, Y, optimizer="sgd", rates=rates, threshold=target, steps=500)
+    assert fastest_plain.lr < sgd.max_stable_learning_rate(valley)
+
+
+def test_bad_optimizer():
+    with pytest.raises(ValueError, match="optimizer"):
+        sgd.run_sgd(X, Y, lr=0.1, batch_size=10, epochs=1, optimizer="rmsprop")
+    with pytest.raises(ValueError, match="optimizer"):
+        sgd.initial_state("nesterov", 3)
+
+
+def test_plot_costs_above_the_minimum():
+    best = sgd.best_cost(X, Y)
+    runs = {"plain": sgd.run_sgd(X, Y, lr=0.5, batch_size=len(Y), epochs=100)}
+    ax = sgd.plot_costs(runs, minimum=best).axes[0]
+    shown = ax.lines[0].get_ydata()
+    np.testing.assert_allclose(shown, np.maximum(runs["plain"].costs - best, 1e-16))
+    assert shown.min() > 0 and "min" in ax.get_ylabel()

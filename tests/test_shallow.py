@@ -111,3 +111,29 @@ def test_predict_follows_the_model_dtype_and_leaves_global_rng_alone():
         shallow.predict("net", np.zeros((4, 2)))
     with pytest.raises(TypeError, match="activation"):
         shallow.torch_mlp([1, 2, 1], activation=["relu"])
+
+
+def test_fit_with_momentum_is_gradient_descent_with_momentum_0_9():
+    X, y = toydata.xor()
+    model = shallow.torch_mlp([2, 4, 1], activation="tanh", seed=0)
+    losses = shallow.fit(model, X, y[:, None], loss="bce", optimizer="momentum", lr=0.1, steps=30)
+    # the same steps written out with lecturekit.sgd.momentum_step on the flattened parameters
+    from lecturekit import sgd
+
+    replay = shallow.torch_mlp([2, 4, 1], activation="tanh", seed=0)
+    params = torch.nn.utils.parameters_to_vector(replay.parameters()).detach().numpy()
+    velocity = sgd.initial_state("momentum", len(params))
+    inputs = torch.as_tensor(X, dtype=torch.float64)
+    targets = torch.as_tensor(y[:, None], dtype=torch.float64)
+    expected = []
+    for _ in range(30):
+        torch.nn.utils.vector_to_parameters(torch.as_tensor(params), replay.parameters())
+        replay.zero_grad()
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(replay(inputs), targets)
+        loss.backward()
+        expected.append(loss.item())
+        grad = torch.cat([p.grad.reshape(-1) for p in replay.parameters()]).numpy()
+        params, velocity = sgd.momentum_step(params, grad, velocity, lr=0.1)
+    np.testing.assert_allclose(losses, expected, rtol=1e-10)
+    np.testing.assert_allclose(torch.nn.utils.parameters_to_vector(model.parameters()).detach().numpy(),
+                               params, rtol=1e-9, atol=1e-12)
