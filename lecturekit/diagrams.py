@@ -32,12 +32,6 @@ def check_sizes(sizes: Sequence[int]) -> list[int]:
     return sizes
 
 
-def parameter_count(sizes: Sequence[int]) -> int:
-    """Number of weights and biases of a fully connected network with these layer sizes (lecture 2)."""
-    sizes = check_sizes(sizes)
-    return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
-
-
 def default_labels(sizes: Sequence[int]) -> list[str]:
     """``["input", "hidden 1", ..., "output"]`` for a network with these sizes (lecture 2)."""
     sizes = check_sizes(sizes)

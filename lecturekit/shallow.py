@@ -190,7 +190,7 @@ def approximation_sweep(widths: Sequence[int] = (2, 8, 32, 128), *, n_train: int
     four times finer, also for the hand-built :func:`interpolating_network` of the same
     width. Returns the grid and one :class:`WidthResult` per width.
     """
-    from lecturekit import diagrams, toydata
+    from lecturekit import models, toydata
 
     if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence) or not widths:
         raise TypeError("widths must be a non-empty list of hidden layer sizes")
@@ -205,7 +205,7 @@ def approximation_sweep(widths: Sequence[int] = (2, 8, 32, 128), *, n_train: int
         prediction = predict(model, x_test)
         error = prediction - y_test
         hand_error = predict(interpolating_network(toydata.target_function, width), x_test) - y_test
-        results.append(WidthResult(width, diagrams.parameter_count([1, width, 1]),
+        results.append(WidthResult(width, models.parameter_count([1, width, 1]),
                                    float(np.sqrt(np.mean(error**2))), float(np.max(np.abs(error))),
                                    float(np.sqrt(np.mean(hand_error**2))), prediction[:, 0]))
     return x_test[:, 0], results

@@ -3,7 +3,6 @@
 import matplotlib
 import matplotlib.pyplot as plt
 import pytest
-import torch
 from matplotlib.collections import LineCollection
 
 from lecturekit import diagrams
@@ -75,12 +74,6 @@ def test_draws_into_given_axes():
     assert returned is fig
     assert len(left.patches) == 0 and len(right.patches) == sum(sizes)
     plt.close(fig)
-
-
-@pytest.mark.parametrize("sizes", [[2, 1], [2, 4, 4, 2], [784, 100, 10], [3, 1, 7, 2]])
-def test_parameter_count_matches_torch(sizes):
-    layers = [torch.nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:])]
-    assert diagrams.parameter_count(sizes) == sum(p.numel() for layer in layers for p in layer.parameters())
 
 
 @pytest.mark.parametrize(

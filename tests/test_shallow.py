@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from lecturekit import diagrams, shallow, toydata
+from lecturekit import models, shallow, toydata
 
 matplotlib.use("Agg")
 
@@ -15,7 +15,7 @@ def test_mlp_shapes_and_seed():
     linears = [m for m in model if isinstance(m, torch.nn.Linear)]
     assert [(m.in_features, m.out_features) for m in linears] == [(2, 5), (5, 3), (3, 1)]
     assert isinstance(model[-1], torch.nn.Linear)  # linear output
-    assert sum(p.numel() for p in model.parameters()) == diagrams.parameter_count([2, 5, 3, 1])
+    assert sum(p.numel() for p in model.parameters()) == models.parameter_count([2, 5, 3, 1])
     again = shallow.torch_mlp([2, 5, 3, 1], activation="tanh", seed=1)
     assert all(torch.equal(a, b) for a, b in zip(model.parameters(), again.parameters()))
     assert linears[0].weight.dtype == torch.float64
