@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from lecturekit._checks import check_array, check_choice, check_positive_int, check_real
+from lecturekit._checks import check_array, check_bool, check_choice, check_positive_int, check_real
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -238,6 +238,7 @@ def plot_costs(runs: Mapping[str, SGDRun], *, per_epoch: bool = False, ax: Axes 
     With ``minimum`` (the lowest cost, :func:`best_cost`) the curves show how far each cost
     is above it, floored at ``1e-16`` so that the log scale can show a cost that reached it.
     """
+    per_epoch = check_bool("per_epoch", per_epoch)
     from lecturekit import plotting
 
     if minimum is not None:

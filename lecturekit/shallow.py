@@ -109,7 +109,12 @@ def _as_model_input(model: nn.Module, X: Any) -> torch.Tensor:
     parameter = next(model.parameters(), None)
     dtype = parameter.dtype if parameter is not None else torch.float64
     device = parameter.device if parameter is not None else torch.device("cpu")
-    return torch.as_tensor(check_array("X", X, ndim=2), dtype=dtype, device=device)
+    X = check_array("X", X, ndim=2)
+    first = next((m for m in model.modules() if isinstance(m, nn.Linear)), None)
+    if first is not None and X.shape[1] != first.in_features:
+        raise ValueError(f"X must have {first.in_features} columns, one per input of the model, "
+                         f"got shape {X.shape}")
+    return torch.as_tensor(X, dtype=dtype, device=device)
 
 
 def predict(model: nn.Module, X: Any) -> np.ndarray:
@@ -153,7 +158,7 @@ def interpolating_network(function: Any, width: int, *, low: float = -1.0,
     """
     if not callable(function):
         raise TypeError("function must be callable on a numpy array")
-    width = check_positive_int("width", width)
+    width = check_positive_int("width", width, maximum=100_000)
     low, high = check_real("low", low), check_real("high", high)
     if not low < high:
         raise ValueError(f"low must be below high, got {low} and {high}")

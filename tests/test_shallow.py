@@ -137,3 +137,8 @@ def test_fit_with_momentum_is_gradient_descent_with_momentum_0_9():
     np.testing.assert_allclose(losses, expected, rtol=1e-10)
     np.testing.assert_allclose(torch.nn.utils.parameters_to_vector(model.parameters()).detach().numpy(),
                                params, rtol=1e-9, atol=1e-12)
+
+
+def test_inputs_of_the_wrong_width_are_named():
+    with pytest.raises(ValueError, match=r"X must have 1 columns"):
+        shallow.predict(shallow.torch_mlp([1, 3, 1]), np.zeros((4, 2)))
