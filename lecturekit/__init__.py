@@ -7,9 +7,9 @@ Which lecture uses which teaching module (from the notebooks' imports)::
 
     00-setup-check          data, setupcheck
     01-perceptrons          perceptron, plotting, quiz, toydata
-    02-networks-loss-sgd    activations, diagrams, losses, perceptron, plotting, quiz, sgd,
-                            shallow, toydata
-    03-backpropagation      activations, backprop, plotting, quiz, toydata
+    02-networks-loss-sgd    activations, diagrams, losses, models, perceptron, plotting, quiz,
+                            sgd, shallow, toydata
+    03-backpropagation      activations, backprop, models, plotting, quiz, softmax, toydata
     04-convolution-kernels  data, kernels, plotting, quiz
     05-pooling-and-cnns     cnn, data, history, kernels, models, plotting, quiz
     06-mnist-training       data, generative, kernels, models, plotting, quiz, training
@@ -65,6 +65,7 @@ _SUBMODULES = (
     "setupcheck",
     "sgd",
     "shallow",
+    "softmax",
     "toydata",
     "training",
 )

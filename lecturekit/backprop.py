@@ -9,9 +9,12 @@ one sample per row, so for layer ``l`` (1 = first hidden layer, ``L`` = output l
     dC/db^l = delta^l, averaged over the batch             BP3  bias gradient
     dC/dW^l = delta^l.T a^(l-1) / n                        BP4  weight gradient
 
-for the loss ``C = 0.5 * mean over samples of sum((a^L - y)**2)``. Each equation is one short
-function below, so that the code can be read next to the slide. In the code the lists are
-0-based: ``weights[0]`` is ``W^1``.
+for the loss ``C = 0.5 * mean over samples of sum((a^L - y)**2)`` (``loss="mse"``). With
+``loss="cross_entropy"`` (a sigmoid output read as a probability, Nielsen chapter 3) the loss is
+``C = -mean over samples of sum(y ln a^L + (1 - y) ln(1 - a^L))`` and BP1 becomes
+``delta^L = a^L - y``: the factor sigma'(z^L) cancels. Each equation is one short function
+below, so that the code can be read next to the slide. In the code the lists are 0-based:
+``weights[0]`` is ``W^1``.
 """
 
 from __future__ import annotations
@@ -53,6 +56,17 @@ def output_error(a_out: np.ndarray, y: np.ndarray, z_out: np.ndarray, d_act: Act
     return (a_out - y) * d_act(z_out)
 
 
+def binary_cross_entropy(z_out: np.ndarray, y: np.ndarray) -> float:
+    """C = -[y ln a^L + (1 - y) ln(1 - a^L)] for a^L = sigmoid(z^L), summed over the outputs
+    and averaged over the samples; written as ln(1 + e^z) - y z, never ln 0 (lecture 3)."""
+    return float(np.mean(np.sum(np.logaddexp(0.0, z_out) - y * z_out, axis=1)))
+
+
+def cross_entropy_output_error(a_out: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """BP1 for the cross-entropy: delta^L = a^L - y, no factor sigma'(z^L) (lecture 3)."""
+    return a_out - y
+
+
 def backpropagate_error(delta_next: np.ndarray, w_next: np.ndarray, z: np.ndarray,
                         d_act: Activation) -> np.ndarray:
     """BP2: delta^l = (delta^(l+1) W^(l+1)) * sigma'(z^l) (lecture 3)."""
@@ -69,6 +83,10 @@ def weight_gradient(delta: np.ndarray, a_prev: np.ndarray) -> np.ndarray:
     return delta.T @ a_prev / len(delta)
 
 
+# The losses a NumpyMLP can be trained on; "cross_entropy" needs a sigmoid output layer.
+LOSSES = ("mse", "cross_entropy")
+
+
 # --- the network ----------------------------------------------------------------------------
 
 class NumpyMLP:
@@ -78,15 +96,22 @@ class NumpyMLP:
     output layer included, applies ``activation`` ("sigmoid", "tanh" or "relu"). Weights
     start as Gaussian numbers scaled by 1/sqrt(inputs of the layer), biases at zero.
     ``weights[l]`` has shape ``(sizes[l+1], sizes[l])`` and ``biases[l]`` shape ``(sizes[l+1],)``.
+    ``loss`` is "mse" (squared error) or "cross_entropy" (binary cross-entropy of a sigmoid
+    output read as a probability; it needs ``activation="sigmoid"`` and targets in [0, 1]).
 
     The methods the lecture shows (``feedforward``, ``backward``, ``sgd_step``) are the
     equations alone. Data comes in through the constructor's settings and :meth:`fit`,
     :meth:`loss` and :meth:`predict`, which check it once.
     """
 
-    def __init__(self, sizes: Sequence[int], *, activation: str = "sigmoid", seed: int = 0) -> None:
+    def __init__(self, sizes: Sequence[int], *, activation: str = "sigmoid", loss: str = "mse",
+                 seed: int = 0) -> None:
         self.sizes = check_sizes("sizes", sizes)
         self.activation = check_choice("activation", activation, ACTIVATIONS)
+        self.loss_name = check_choice("loss", loss, LOSSES)
+        if self.loss_name == "cross_entropy" and self.activation != "sigmoid":
+            raise ValueError(f"loss='cross_entropy' reads the output as a probability and needs "
+                             f"activation='sigmoid', got activation={activation!r}")
         self.seed = check_positive_int("seed", seed, minimum=0)
         rng = np.random.default_rng(self.seed)
         pairs = list(zip(self.sizes[:-1], self.sizes[1:]))
@@ -94,12 +119,8 @@ class NumpyMLP:
         self.biases = [np.zeros(n_out) for _, n_out in pairs]
 
     def __repr__(self) -> str:
-        return f"NumpyMLP({self.sizes}, activation={self.activation!r}, seed={self.seed})"
-
-    @property
-    def n_parameters(self) -> int:
-        """Number of weights and biases together."""
-        return sum(w.size + b.size for w, b in zip(self.weights, self.biases))
+        return (f"NumpyMLP({self.sizes}, activation={self.activation!r}, loss={self.loss_name!r}, "
+                f"seed={self.seed})")
 
     def check_inputs(self, X: Any) -> np.ndarray:
         """``X`` as a float64 array of shape ``(n, sizes[0])``, n >= 1, finite (the boundary check)."""
@@ -109,9 +130,13 @@ class NumpyMLP:
         return X
 
     def check_batch(self, X: Any, Y: Any) -> tuple[np.ndarray, np.ndarray]:
-        """``X`` and targets ``Y`` of shape ``(n, sizes[-1])`` as float64 arrays (the boundary check)."""
+        """``X`` and targets ``Y`` of shape ``(n, sizes[-1])`` as float64 arrays (the boundary check);
+        for the cross-entropy the targets are probabilities, in [0, 1]."""
         X = self.check_inputs(X)
-        return X, check_array("Y", Y, shape=(X.shape[0], self.sizes[-1]))
+        Y = check_array("Y", Y, shape=(X.shape[0], self.sizes[-1]))
+        if self.loss_name == "cross_entropy" and np.any((Y < 0.0) | (Y > 1.0)):
+            raise ValueError("Y must lie in [0, 1] for loss='cross_entropy' (targets are probabilities)")
+        return X, Y
 
     def feedforward(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """z^l = a^(l-1) W^l.T + b^l and a^l = sigma(z^l), layer by layer; returns all z and all a."""
@@ -127,15 +152,25 @@ class NumpyMLP:
         return self.feedforward(X)[1][-1]
 
     def loss(self, X: np.ndarray, Y: np.ndarray) -> float:
-        """The mean squared-error loss C on the batch ``(X, Y)``."""
+        """The loss C (squared error or cross-entropy, as chosen) on the batch ``(X, Y)``, checked."""
         X, Y = self.check_batch(X, Y)
-        return mse_loss(self.forward(X), Y)
+        return self.batch_loss(X, Y)
+
+    def batch_loss(self, X: np.ndarray, Y: np.ndarray) -> float:
+        """The loss C on a batch, computed from the output layer's z^L and a^L."""
+        zs, outputs = self.feedforward(X)
+        if self.loss_name == "cross_entropy":
+            return binary_cross_entropy(zs[-1], Y)
+        return mse_loss(outputs[-1], Y)
 
     def backward(self, X: np.ndarray, Y: np.ndarray) -> Gradients:
         """Gradients (dC/dW, dC/db) of the loss on the batch: BP1, BP2 going back, BP3 and BP4."""
         _, d_act = ACTIVATIONS[self.activation]
         zs, outputs = self.feedforward(X)
-        deltas = [output_error(outputs[-1], Y, zs[-1], d_act)]
+        if self.loss_name == "cross_entropy":
+            deltas = [cross_entropy_output_error(outputs[-1], Y)]
+        else:
+            deltas = [output_error(outputs[-1], Y, zs[-1], d_act)]
         for layer in reversed(range(len(self.weights) - 1)):
             deltas.insert(0, backpropagate_error(deltas[0], self.weights[layer + 1], zs[layer], d_act))
         grad_w = [weight_gradient(delta, a_prev) for delta, a_prev in zip(deltas, outputs[:-1])]
@@ -185,7 +220,7 @@ def train(model: NumpyMLP, X: np.ndarray, Y: np.ndarray, *, epochs: int, batch_s
     losses = []
     for _ in range(epochs):
         for batch in minibatches(len(X), batch_size, rng):
-            losses.append(mse_loss(model.forward(X[batch]), Y[batch]))
+            losses.append(model.batch_loss(X[batch], Y[batch]))
             grad_w, grad_b = model.backward(X[batch], Y[batch])
             model.sgd_step(grad_w, grad_b, lr)
     return losses
@@ -208,9 +243,9 @@ def _numerical_partials(model: NumpyMLP, param: np.ndarray, X: np.ndarray, Y: np
     for index in np.ndindex(param.shape):
         original = param[index]
         param[index] = original + eps
-        plus = model.loss(X, Y)
+        plus = model.batch_loss(X, Y)
         param[index] = original - eps
-        minus = model.loss(X, Y)
+        minus = model.batch_loss(X, Y)
         param[index] = original
         grad[index] = (plus - minus) / (2 * eps)
     return grad
@@ -255,10 +290,15 @@ def to_torch(model: NumpyMLP) -> torch.nn.Sequential:
 def torch_gradients(model: NumpyMLP, X: np.ndarray, Y: np.ndarray) -> Gradients:
     """The gradients of the same loss computed by ``torch.autograd`` in float64 (lecture 3)."""
     import torch
+    from torch.nn import functional as F
 
     net = to_torch(model)
-    out = net(torch.from_numpy(X))
-    loss = 0.5 * ((out - torch.from_numpy(Y)) ** 2).sum(dim=1).mean()
+    X_t, Y_t = torch.from_numpy(X), torch.from_numpy(Y)
+    if model.loss_name == "cross_entropy":  # net[:-1] stops before the last sigmoid: z^L
+        loss = F.binary_cross_entropy_with_logits(net[:-1](X_t), Y_t, reduction="sum")
+        loss = loss / len(X)
+    else:
+        loss = 0.5 * ((net(X_t) - Y_t) ** 2).sum(dim=1).mean()
     loss.backward()
     linears = [layer for layer in net if isinstance(layer, torch.nn.Linear)]
     return ([layer.weight.grad.numpy() for layer in linears],
