@@ -49,15 +49,20 @@ figures: $(STAMP)
 trust: $(STAMP)
 	$(BIN)/jupyter trust $(NOTEBOOKS)
 
-# Unit tests, browser checks (when /usr/bin/chromium exists) and every notebook under strict
-# nbval, on two workers; each file (a notebook, the browser checks) stays on one worker.
+# Each file (a notebook, the browser checks) runs whole on one of two workers, handed out in
+# the order given: the longest first (pytest drops the paths named twice), so that neither
+# worker is left with a long file at the end.
+LONGEST_NOTEBOOKS := $(wildcard notebooks/07-*.ipynb notebooks/06-*.ipynb notebooks/03-*.ipynb)
+XDIST := -n 2 --dist loadfile --no-loadscope-reorder
+
+# Unit tests, browser checks (when /usr/bin/chromium exists) and every notebook under strict nbval.
 test: $(STAMP)
-	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadfile tests $(NOTEBOOKS) $(NBVAL)
+	$(TEST_ENV) $(BIN)/python -m pytest $(XDIST) tests/browser $(LONGEST_NOTEBOOKS) tests $(NOTEBOOKS) $(NBVAL)
 
 # Every notebook again under strict nbval on another numeric platform ($(PORTABLE_ENV)):
 # a printed number that depends on the CPU fails here before it fails on someone's laptop.
 test-portable: $(STAMP)
-	$(TEST_ENV) $(PORTABLE_ENV) $(BIN)/python -m pytest -n 2 --dist loadfile $(NOTEBOOKS) $(NBVAL)
+	$(TEST_ENV) $(PORTABLE_ENV) $(BIN)/python -m pytest $(XDIST) $(LONGEST_NOTEBOOKS) $(NOTEBOOKS) $(NBVAL)
 
 execute: $(STAMP)
 	$(BIN)/python -m lecturekit execute $(if $(NB),$(NB),$(NOTEBOOKS))
