@@ -13,6 +13,7 @@ Which lecture uses which teaching module (from the notebooks' imports)::
     04-convolution-kernels  data, kernels, plotting, quiz
     05-pooling-and-cnns     cnn, data, history, kernels, models, plotting, quiz
     06-mnist-training       data, generative, kernels, models, plotting, quiz, training
+    07-generalisation       data, generalisation, models, plotting, quiz
 
 Conventions every teaching module follows:
 
@@ -20,9 +21,9 @@ Conventions every teaching module follows:
   checks; user data and settings are checked once at the entry points (constructors, ``fit``,
   ``evaluate``, ``predict``, figure helpers, data loading), with errors that name the argument;
 - every training loop (``backprop.train`` and ``NumpyMLP.fit``, ``shallow.fit``,
-  ``sgd.run_sgd``, ``training.fit``) takes ``lr`` and returns the loss of every update step,
-  on that step's batch, measured before the step (``sgd.run_sgd`` returns them as
-  ``SGDRun.losses``);
+  ``sgd.run_sgd``, ``training.fit``, ``generalisation.fit``) takes ``lr`` and returns the loss of every update step,
+  on that step's batch, measured before the step (``sgd.run_sgd`` and ``generalisation.fit``
+  return them as ``SGDRun.losses`` and ``History.losses``, beside their measurements);
 - every figure helper returns the matplotlib ``Figure``; one that draws a single panel takes
   ``ax=None`` and makes a new figure when it gets none; figures live with their topic and
   ``plotting`` holds the slide style and the primitives several lectures share;
@@ -54,6 +55,7 @@ _SUBMODULES = (
     "cnn",
     "data",
     "diagrams",
+    "generalisation",
     "generative",
     "history",
     "kernels",
