@@ -22,8 +22,9 @@ Conventions every teaching module follows:
   ``evaluate``, ``predict``, figure helpers, data loading), with errors that name the argument;
 - every training loop (``backprop.train`` and ``NumpyMLP.fit``, ``shallow.fit``,
   ``sgd.run_sgd``, ``training.fit``, ``generalisation.fit``) takes ``lr`` and returns the
-  loss of every update step, on that step's batch, measured before the step (``sgd.run_sgd`` and ``generalisation.fit``
-  return them as ``SGDRun.losses`` and ``History.losses``, beside their measurements);
+  loss of every update step, on that step's batch, measured before the step
+  (``sgd.run_sgd`` and ``generalisation.fit`` return them as ``SGDRun.losses`` and
+  ``History.losses``, beside their measurements);
 - every figure helper returns the matplotlib ``Figure``; one that draws a single panel takes
   ``ax=None`` and makes a new figure when it gets none; figures live with their topic and
   ``plotting`` holds the slide style and the primitives several lectures share;
