@@ -1,7 +1,10 @@
-"""The anatomy of a convolutional network: the tensor shape after each layer, and a diagram (lecture 5).
+"""The anatomy of a convolutional network: the tensor shape after each layer, a diagram, and how
+much of the image one unit sees (its receptive field) (lecture 5).
 
 The shapes are never typed by hand: :func:`layer_shapes` runs a dummy input through the
-real torch model and records what comes out of every layer.
+real torch model and records what comes out of every layer. :func:`receptive_fields` follows
+the receptive field through the layers by a formula, and :func:`receptive_field_mask`
+measures it by backpropagation, so that each checks the other.
 """
 
 from __future__ import annotations
@@ -158,3 +161,107 @@ def draw_cnn(model: torch.nn.Module, input_shape: tuple[int, ...], *, ax: Axes |
     if title:
         ax.set_title(title)
     return fig
+
+
+# --- receptive fields ------------------------------------------------------------------------
+
+def grow_receptive_field(size: int, jump: int, kernel: int, stride: int) -> tuple[int, int]:
+    """One layer with a ``kernel x kernel`` window moved by ``stride``: the new (size, jump) (lecture 5).
+
+    ``size`` is the side of the input patch one unit sees, ``jump`` how many input pixels
+    apart two neighbouring units are. The window spans ``kernel`` units of the layer below,
+    each ``jump`` pixels further along than the last.
+    """
+    return size + (kernel - 1) * jump, jump * stride
+
+
+def _square(name: str, value: Any, layer: Any) -> int:
+    a, b = (value, value) if isinstance(value, int) else tuple(value)
+    if a != b:
+        raise ValueError(f"receptive fields are computed for square windows, but {layer} has "
+                         f"{name} {value}")
+    return int(a)
+
+
+def _spatial_layers(model: torch.nn.Module) -> list[tuple[Any, int, int]]:
+    """``(layer, kernel, stride)`` for the layers of ``model`` before its first Flatten or Linear,
+    in the order they are registered; element-wise layers have kernel 1 and stride 1.
+    Effective kernel of a dilated window: ``dilation * (kernel - 1) + 1``."""
+    from torch import nn
+
+    check_module("model", model)
+    elementwise = (nn.ReLU, nn.Sigmoid, nn.Tanh, nn.LeakyReLU, nn.GELU, nn.Identity,
+                   nn.BatchNorm2d, nn.Dropout, nn.Dropout2d)
+    layers = []
+    for module in model.modules():
+        if list(module.children()):
+            continue
+        if isinstance(module, (nn.Flatten, nn.Linear)):
+            break
+        if isinstance(module, (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d)):
+            kernel = _square("kernel_size", module.kernel_size, module)
+            stride = _square("stride", module.stride or module.kernel_size, module)
+            dilation = _square("dilation", getattr(module, "dilation", 1), module)
+            layers.append((module, dilation * (kernel - 1) + 1, stride))
+        elif isinstance(module, elementwise):
+            layers.append((module, 1, 1))
+        else:
+            raise ValueError(f"cannot follow the receptive field through {type(module).__name__}: "
+                             "only Conv2d, MaxPool2d, AvgPool2d and element-wise layers")
+    return layers
+
+
+def receptive_fields(model: torch.nn.Module) -> list[tuple[str, int, int]]:
+    """``(label, size, jump)`` for the input and for every layer up to the first Flatten or
+    Linear of ``model``, in the order the layers are registered (lecture 5).
+
+    ``size``: the receptive field, the side of the square of input pixels that one unit of the
+    layer depends on; ``jump``: the distance in input pixels between neighbouring units. Both
+    start at 1 and grow by :func:`grow_receptive_field`: ``size += (kernel - 1) * jump``,
+    ``jump *= stride``. Padding moves the window but does not change its size.
+    """
+    size, jump = 1, 1
+    rows = [("input", size, jump)]
+    for layer, kernel, stride in _spatial_layers(model):
+        size, jump = grow_receptive_field(size, jump, kernel, stride)
+        rows.append((describe_layer(layer), size, jump))
+    return rows
+
+
+def receptive_field_mask(model: torch.nn.Module, input_shape: tuple[int, ...]) -> Any:
+    """The input pixels one unit of the last feature map depends on, measured by backpropagation
+    (lecture 5): an ``H x W`` numpy array of booleans.
+
+    The unit is channel 0 at the centre of the output of the layers :func:`receptive_fields`
+    follows. They are run as a twin without anything that could block or cancel a gradient:
+    every weight 1, no bias, every pooling a sum over the same window, no nonlinearity. Then
+    an input pixel has a nonzero gradient exactly when some path of the network links it to
+    the unit (with the real weights, max pooling passes the gradient to one pixel of each window
+    only and a ReLU can be off, so the gradient would see less than the unit can).
+    """
+    import torch
+    import torch.nn.functional as F
+    from torch import nn
+
+    layers = _spatial_layers(model)
+    if not isinstance(input_shape, tuple) or len(input_shape) != 3:
+        raise TypeError(f"input_shape must be a tuple (channels, height, width), got {input_shape!r}")
+    for index, size in enumerate(input_shape):
+        check_positive_int(f"input_shape[{index}]", size)
+    image = torch.ones((1, *input_shape), dtype=torch.float64, requires_grad=True)
+    x = image
+    try:
+        for layer, _, _ in layers:
+            if isinstance(layer, nn.Conv2d):
+                ones = torch.ones(layer.weight.shape, dtype=torch.float64)
+                x = F.conv2d(x, ones, None, layer.stride, layer.padding, layer.dilation, layer.groups)
+            elif isinstance(layer, (nn.MaxPool2d, nn.AvgPool2d)):
+                kernel = _square("kernel_size", layer.kernel_size, layer)
+                channels = x.shape[1]
+                ones = torch.ones((channels, 1, kernel, kernel), dtype=torch.float64)
+                x = F.conv2d(x, ones, None, layer.stride or layer.kernel_size, layer.padding,
+                             getattr(layer, "dilation", 1), channels)
+    except RuntimeError as error:
+        raise ValueError(f"input_shape {input_shape} does not fit the model: {error}") from error
+    x[0, 0, x.shape[-2] // 2, x.shape[-1] // 2].backward()
+    return (image.grad[0] != 0).any(dim=0).numpy()

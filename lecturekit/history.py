@@ -4,6 +4,10 @@
 notable entries, one row per entry, each with the publication it is taken from
 (:data:`SOURCES`). Top-5 error is the share of test images whose true class is not among
 the five classes the model ranks highest; 1,000 classes, about 100,000 test images.
+
+The winning entries are not single networks trained by the plain recipe of lecture 5: each
+averages an *ensemble* of networks, and from 2015 on they also rely on residual connections
+and batch normalisation (He et al. 2016). The notes of :data:`ILSVRC_TOP5` say so.
 """
 
 from __future__ import annotations
@@ -46,13 +50,14 @@ ILSVRC_TOP5: tuple[Entry, ...] = (
     Entry(2010, "NEC-UIUC", 28.2, False, "Russakovsky 2015", "hand-made features + linear SVMs"),
     Entry(2011, "XRCE", 25.8, False, "Russakovsky 2015", "Fisher vectors + linear classifiers"),
     Entry(2012, "AlexNet", 16.4, True, "Krizhevsky 2012",
-          "SuperVision team; 15.3% with extra training images"),
+          "SuperVision team, 5 CNNs averaged; 15.3% with extra training images"),
     Entry(2013, "Clarifai", 11.7, True, "Russakovsky 2015", "a ZFNet-style CNN, see Zeiler 2014"),
-    Entry(2014, "VGG", 7.3, True, "Simonyan 2015", "second place in 2014"),
-    Entry(2014, "GoogLeNet", 6.7, True, "Szegedy 2015", "6.67%"),
-    Entry(2015, "ResNet", 3.57, True, "He 2016", "MSRA team, 152 layers"),
+    Entry(2014, "VGG", 7.3, True, "Simonyan 2015", "second place in 2014; 7 CNNs averaged"),
+    Entry(2014, "GoogLeNet", 6.7, True, "Szegedy 2015", "6.67%; 7 CNNs averaged"),
+    Entry(2015, "ResNet", 3.57, True, "He 2016",
+          "6 residual nets with batch normalisation, up to 152 layers"),
     Entry(2016, "Trimps-Soushen", 2.99, True, "Hu 2018", "an ensemble of CNNs; 2.991% as quoted by Hu 2018"),
-    Entry(2017, "SENet", 2.25, True, "Hu 2018", "2.251%"),
+    Entry(2017, "SENet", 2.25, True, "Hu 2018", "2.251%; an ensemble of residual SE networks"),
 )
 
 # One trained person's top-5 error on 1,500 test images (Russakovsky 2015, section 6.4).

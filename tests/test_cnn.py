@@ -72,3 +72,78 @@ def test_layer_shapes_of_a_float64_model():
 
     model = torch.nn.Sequential(torch.nn.Linear(3, 4, dtype=torch.float64), torch.nn.ReLU())
     assert cnn.layer_shapes(model, (3,))[-1][2] == (4,)
+
+
+# --- receptive fields (lecture 5) -------------------------------------------------------------
+
+def test_grow_receptive_field_is_the_formula():
+    assert cnn.grow_receptive_field(1, 1, 3, 1) == (3, 1)
+    assert cnn.grow_receptive_field(3, 1, 2, 2) == (4, 2)
+    assert cnn.grow_receptive_field(4, 2, 3, 1) == (8, 2)
+    assert cnn.grow_receptive_field(8, 2, 2, 2) == (10, 4)
+
+
+def test_receptive_fields_of_the_lecture_networks():
+    from lecturekit.models import SmallCNN
+
+    rows = cnn.receptive_fields(SmallCNN())
+    assert [size for _, size, _ in rows] == [1, 3, 4, 4, 8, 10, 10]
+    assert rows[-1][2] == 4
+    # Two 2 x 2 pools with nothing between them: 4 x 4 windows.
+    assert cnn.receptive_fields(nn.Sequential(nn.MaxPool2d(2), nn.MaxPool2d(2)))[-1][1:] == (4, 4)
+    # The fully connected part is not followed: it sees the whole image.
+    assert len(cnn.receptive_fields(_model())) == 4
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_formula_agrees_with_the_gradient_measurement(seed):
+    generator = torch.Generator().manual_seed(seed)
+
+    def draw(low, high):
+        return int(torch.randint(low, high + 1, (1,), generator=generator))
+
+    layers, channels = [], 1
+    for _ in range(draw(1, 4)):
+        if draw(0, 1):
+            layers += [nn.Conv2d(channels, 2, draw(1, 5), stride=draw(1, 2), padding=draw(0, 1)), nn.ReLU()]
+            channels = 2
+        else:
+            layers.append((nn.MaxPool2d if draw(0, 1) else nn.AvgPool2d)(draw(2, 3), stride=draw(1, 3)))
+    model = nn.Sequential(*layers)
+    size = cnn.receptive_fields(model)[-1][1]
+    mask = cnn.receptive_field_mask(model, (1, 64, 64))
+    rows, cols = mask.nonzero()
+    assert mask.sum() == size * size
+    assert rows.max() - rows.min() + 1 == size == cols.max() - cols.min() + 1
+
+
+def test_pixels_outside_the_field_do_not_move_the_unit():
+    # With real weights, max pooling and ReLUs: change every pixel outside the measured field
+    # and the central unit of the last feature map stays exactly the same.
+    from lecturekit.models import SmallCNN
+
+    torch.manual_seed(0)
+    model = SmallCNN().eval()
+    mask = torch.from_numpy(cnn.receptive_field_mask(model, (1, 28, 28)))
+    image = torch.rand(1, 1, 28, 28)
+    changed = torch.where(mask, image, torch.rand(1, 1, 28, 28))
+    with torch.no_grad():
+        before, after = model.features(image), model.features(changed)
+    centre = (0, 0, before.shape[-2] // 2, before.shape[-1] // 2)
+    assert before[centre] == after[centre]
+    assert not torch.equal(before, after)
+
+
+def test_receptive_field_errors():
+    with pytest.raises(ValueError, match="Upsample"):
+        cnn.receptive_fields(nn.Sequential(nn.Upsample(scale_factor=2)))
+    with pytest.raises(ValueError, match="kernel_size"):
+        cnn.receptive_fields(nn.Sequential(nn.Conv2d(1, 1, (3, 5))))
+    with pytest.raises(TypeError, match="model"):
+        cnn.receptive_fields("not a model")
+    with pytest.raises(TypeError, match="input_shape"):
+        cnn.receptive_field_mask(nn.Sequential(nn.MaxPool2d(2)), (28, 28))
+    with pytest.raises(ValueError, match="input_shape"):
+        cnn.receptive_field_mask(nn.Sequential(nn.Conv2d(1, 1, 5)), (1, 4, 4))
+    with pytest.raises(ValueError, match="input_shape"):
+        cnn.receptive_field_mask(nn.Sequential(nn.AvgPool2d(2)), (1, 1, 1))

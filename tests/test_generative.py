@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lecturekit.generative import BernoulliNaiveBayes
+from lecturekit.generative import BernoulliNaiveBayes, SoftmaxRegression, softmax_regression_step
 
 
 def _toy():
@@ -78,3 +78,90 @@ def test_errors():
         model.sample(2)
     with pytest.raises(ValueError, match="count"):
         model.sample(0, 0)
+
+
+# --- softmax regression, the discriminative twin ----------------------------------------------
+
+def test_naive_bayes_is_linear_in_the_pixels():
+    rng = np.random.default_rng(0)
+    images = rng.random((40, 3, 3))
+    labels = rng.integers(0, 3, 40)
+    model = BernoulliNaiveBayes(alpha=0.5).fit(images, labels, num_classes=3)
+    weights, bias = model.linear_form()
+    assert weights.shape == (3, 9) and bias.shape == (3,)
+    np.testing.assert_allclose(model.binarize(images) @ weights.T + bias, model.log_joint(images))
+
+
+def test_softmax_regression_step_is_gradient_descent_on_the_cross_entropy():
+    import torch
+    import torch.nn.functional as F
+
+    rng = np.random.default_rng(1)
+    x = (rng.random((7, 5)) > 0.5).astype(float)
+    y = rng.integers(0, 3, 7)
+    weights, bias = rng.normal(size=(3, 5)), rng.normal(size=3)
+    w = torch.tensor(weights, requires_grad=True)
+    b = torch.tensor(bias, requires_grad=True)
+    loss = F.cross_entropy(torch.tensor(x) @ w.T + b, torch.tensor(y))
+    loss.backward()
+    returned = softmax_regression_step(torch.from_numpy(weights), torch.from_numpy(bias), torch.tensor(x),
+                                       torch.tensor(y), lr=0.3)
+    assert returned == pytest.approx(loss.item())
+    np.testing.assert_allclose(weights, (w - 0.3 * w.grad).detach().numpy())
+    np.testing.assert_allclose(bias, (b - 0.3 * b.grad).detach().numpy())
+
+
+def test_softmax_regression_fits_predicts_and_counts_its_parameters():
+    images, labels = _toy()
+    model = SoftmaxRegression()
+    assert "not fitted" in repr(model)
+    losses = model.fit(images, labels, epochs=50, batch_size=2, lr=1.0, num_classes=2)
+    assert len(losses) == 50 * 2
+    assert losses[0] == pytest.approx(np.log(2))  # zero weights: every class equally likely
+    assert np.mean(losses[-4:]) < 0.2 * losses[0]
+    assert model.predict(images).tolist() == [0, 0, 1, 1]
+    assert model.score(images, labels) == 1.0
+    probs = model.predict_proba(images)
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0)
+    assert model.parameter_count() == 2 * 4 + 2
+    # The same number of parameters as naive Bayes on the same pixels.
+    bayes = BernoulliNaiveBayes().fit(images, labels, num_classes=2)
+    assert model.parameter_count() == bayes.parameter_count() == bayes.pixel_probs.size + 2
+
+
+def test_softmax_regression_is_reproducible_and_binarises_like_naive_bayes():
+    rng = np.random.default_rng(2)
+    images = rng.random((30, 4, 4))
+    labels = rng.integers(0, 3, 30)
+    first, second = SoftmaxRegression(), SoftmaxRegression()
+    assert first.fit(images, labels, epochs=3, batch_size=8, seed=5) == \
+        second.fit(images, labels, epochs=3, batch_size=8, seed=5)
+    np.testing.assert_array_equal(first.weights, second.weights)
+    # Pixels on the same side of the threshold give the same scores.
+    np.testing.assert_array_equal(first.logits(images), first.logits(first.binarize(images)))
+    np.testing.assert_array_equal(first.binarize(images), BernoulliNaiveBayes().binarize(images))
+
+
+def test_softmax_regression_errors():
+    model = SoftmaxRegression()
+    with pytest.raises(RuntimeError, match="not fitted"):
+        model.predict(np.zeros((1, 2, 2)))
+    images, labels = _toy()
+    with pytest.raises(ValueError, match="labels"):
+        model.fit(images, labels[:3])
+    with pytest.raises(ValueError, match="lr"):
+        model.fit(images, labels, lr=0)
+    with pytest.raises(ValueError, match="epochs"):
+        model.fit(images, labels, epochs=0)
+    model.fit(images, labels, num_classes=2)
+    with pytest.raises(ValueError, match="pixels"):
+        model.predict(np.zeros((1, 3, 3)))
+
+
+def test_softmax_regression_leaves_the_thread_count_as_it_was():
+    import torch
+
+    before = torch.get_num_threads()
+    images, labels = _toy()
+    SoftmaxRegression().fit(images, labels, num_classes=2)
+    assert torch.get_num_threads() == before

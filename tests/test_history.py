@@ -33,3 +33,12 @@ def test_chart_has_one_bar_per_entry_and_highlights_deep_ones():
         expected = history.DEEP_COLOR if entry.deep else history.CLASSIC_COLOR
         assert bar.get_facecolor()[:3] == tuple(int(expected[i:i + 2], 16) / 255 for i in (1, 3, 5))
     assert any(line.get_ydata()[0] == history.HUMAN_TOP5 for line in ax.get_lines())
+
+
+def test_the_notes_name_the_ensembles_behind_the_best_results():
+    # Lecture 5 says the entries below 5% are ensembles of residual networks, not one plain CNN.
+    for entry in history.ILSVRC_TOP5:
+        if entry.top5_error < history.HUMAN_TOP5:
+            assert "ensemble" in entry.note or "nets" in entry.note, entry
+    assert "residual" in next(e for e in history.ILSVRC_TOP5 if e.name == "ResNet").note
+    assert "batch normalisation" in history.__doc__
