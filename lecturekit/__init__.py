@@ -21,7 +21,8 @@ Conventions every teaching module follows:
   checks; user data and settings are checked once at the entry points (constructors, ``fit``,
   ``evaluate``, ``predict``, figure helpers, data loading), with errors that name the argument;
 - every training loop (``backprop.train`` and ``NumpyMLP.fit``, ``shallow.fit``,
-  ``sgd.run_sgd``, ``training.fit``, ``generalisation.fit``) takes ``lr`` and returns the
+  ``sgd.run_sgd``, ``training.fit``, ``generative.SoftmaxRegression.fit``,
+  ``generalisation.fit``) takes ``lr`` and returns the
   loss of every update step, on that step's batch, measured before the step
   (``sgd.run_sgd`` and ``generalisation.fit`` return them as ``SGDRun.losses`` and
   ``History.losses``, beside their measurements);
