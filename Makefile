@@ -38,7 +38,7 @@ handouts: $(STAMP)
 # The browser checks alone (tests/browser; they rebuild build/ first). `make test` runs
 # them too when /usr/bin/chromium exists; .ci/run installs it.
 test-browser: $(STAMP)
-	$(BIN)/python -m pytest -p no:xdist tests/browser
+	$(TEST_ENV) $(BIN)/python -m pytest $(XDIST) $(BROWSER_TESTS)
 
 # Regenerate images/ from the registry in lecturekit/toolchain/figures.py.
 figures: $(STAMP)
@@ -49,15 +49,21 @@ figures: $(STAMP)
 trust: $(STAMP)
 	$(BIN)/jupyter trust $(NOTEBOOKS)
 
-# Each file (a notebook, the browser checks) runs whole on one of two workers, handed out in
-# the order given: the longest first (pytest drops the paths named twice), so that neither
-# worker is left with a long file at the end.
-LONGEST_NOTEBOOKS := $(wildcard notebooks/07-*.ipynb notebooks/06-*.ipynb notebooks/03-*.ipynb)
+# Each file (a notebook, a file of browser checks) runs whole on one of two workers, handed
+# out in the order given: the longest first (pytest drops the paths named twice), so that
+# neither worker is left with a long file at the end.
+LONGEST_NOTEBOOKS := $(wildcard notebooks/06-*.ipynb notebooks/07-*.ipynb notebooks/03-*.ipynb \
+                                notebooks/02-*.ipynb)
 XDIST := -n 2 --dist loadfile --no-loadscope-reorder
+# Named file by file: a folder argument would pull the files back into folder order.
+UNIT_TESTS := $(sort $(wildcard tests/test_*.py))
+BROWSER_TESTS := tests/browser/test_pages.py tests/browser/test_rise_a.py tests/browser/test_rise_b.py \
+                 tests/browser/test_decks.py
 
 # Unit tests, browser checks (when /usr/bin/chromium exists) and every notebook under strict nbval.
 test: $(STAMP)
-	$(TEST_ENV) $(BIN)/python -m pytest $(XDIST) tests/browser $(LONGEST_NOTEBOOKS) tests $(NOTEBOOKS) $(NBVAL)
+	$(TEST_ENV) $(BIN)/python -m pytest $(XDIST) $(BROWSER_TESTS) $(LONGEST_NOTEBOOKS) $(UNIT_TESTS) \
+		$(NOTEBOOKS) $(NBVAL)
 
 # Every notebook again under strict nbval on another numeric platform ($(PORTABLE_ENV)):
 # a printed number that depends on the CPU fails here before it fails on someone's laptop.

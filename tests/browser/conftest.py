@@ -51,14 +51,26 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def built() -> Path:
-    """Build the course page, handouts and slides of the checked notebooks (atomically)."""
+def built(tmp_path_factory) -> Path:
+    """Build the course page, handouts and slides of the checked notebooks (atomically), once
+    per test session: with pytest-xdist the first worker builds under a file lock and the
+    other finds the build done, so no worker's screenshots vanish in another one's rebuild."""
+    import fcntl
+
     from lecturekit.toolchain.build import build
 
     out = build_dir()
-    explicit = os.environ.get("LECTUREKIT_BROWSER_NOTEBOOKS")
-    build(ROOT, notebook_list() if explicit else None, out)
-    (out / "screenshots").mkdir(exist_ok=True)
+    session = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        session = session.parent  # shared by the workers of this run
+    with open(session / "browser-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = session / "browser-build.done"
+        if not done.is_file():
+            explicit = os.environ.get("LECTUREKIT_BROWSER_NOTEBOOKS")
+            build(ROOT, notebook_list() if explicit else None, out)
+            (out / "screenshots").mkdir(exist_ok=True)
+            done.write_text(str(out))
     return out
 
 
