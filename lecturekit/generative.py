@@ -59,7 +59,35 @@ def _binarize(images: Any, threshold: float) -> tuple[np.ndarray, tuple[int, ...
     return (flat > threshold).astype(np.float64), shape
 
 
-class BernoulliNaiveBayes:
+class _Classifier:
+    """What both classifiers of lecture 6 share: class probabilities, predictions and accuracy
+    from their per-class scores (``scores``: the log joint, or the logits)."""
+
+    def scores(self, images: Any) -> np.ndarray:
+        raise NotImplementedError
+
+    def _fitted(self) -> tuple[np.ndarray, np.ndarray]:
+        raise NotImplementedError
+
+    def predict_proba(self, images: Any) -> np.ndarray:
+        """``P(y | x)``: the softmax of the scores (for naive Bayes, Bayes' rule)."""
+        scores = self.scores(images)
+        scores -= scores.max(axis=1, keepdims=True)
+        weights = np.exp(scores)
+        return weights / weights.sum(axis=1, keepdims=True)
+
+    def predict(self, images: Any) -> np.ndarray:
+        """The class with the highest score for every image."""
+        return self.scores(images).argmax(axis=1)
+
+    def score(self, images: Any, labels: Any) -> float:
+        """Accuracy: the fraction of images whose predicted class is the label."""
+        predicted = self.predict(images)
+        labels = check_labels("labels", labels, num_classes=len(self._fitted()[1]), count=len(predicted))
+        return float((predicted == labels).mean())
+
+
+class BernoulliNaiveBayes(_Classifier):
     """Per-class, per-pixel Bernoulli model of binarised images (lecture 6)."""
 
     def __init__(self, alpha: float = 1.0, threshold: float = 0.5) -> None:
@@ -106,6 +134,10 @@ class BernoulliNaiveBayes:
             raise ValueError(f"images must have {probs.shape[1]} pixels each, got {ink.shape[1]}")
         return ink @ np.log(probs).T + (1 - ink) @ np.log1p(-probs).T + np.log(priors)
 
+    def scores(self, images: Any) -> np.ndarray:
+        """The log joint, one score per class (what :meth:`predict` compares)."""
+        return self.log_joint(images)
+
     def parameter_count(self) -> int:
         """How many numbers the model learns: one probability per pixel and class, one prior per class."""
         probs, priors = self._fitted()
@@ -117,23 +149,6 @@ class BernoulliNaiveBayes:
         probs, priors = self._fitted()
         weights = np.log(probs) - np.log1p(-probs)
         return weights, np.log1p(-probs).sum(axis=1) + np.log(priors)
-
-    def predict_proba(self, images: Any) -> np.ndarray:
-        """``P(y | x)`` by Bayes' rule: the joint, normalised over the classes."""
-        joint = self.log_joint(images)
-        joint -= joint.max(axis=1, keepdims=True)
-        weights = np.exp(joint)
-        return weights / weights.sum(axis=1, keepdims=True)
-
-    def predict(self, images: Any) -> np.ndarray:
-        """The most probable class of every image."""
-        return self.log_joint(images).argmax(axis=1)
-
-    def score(self, images: Any, labels: Any) -> float:
-        """Accuracy: the fraction of images whose predicted class is the label."""
-        predicted = self.predict(images)
-        labels = check_labels("labels", labels, num_classes=len(self._fitted()[1]), count=len(predicted))
-        return float((predicted == labels).mean())
 
     def sample(self, label: int, count: int = 1, *, seed: int = 0) -> np.ndarray:
         """Draw ``count`` new binary images of class ``label``: one coin flip per pixel."""
@@ -168,7 +183,7 @@ def softmax_regression_step(weights: torch.Tensor, bias: torch.Tensor, x: torch.
     return loss.item()
 
 
-class SoftmaxRegression:
+class SoftmaxRegression(_Classifier):
     """Softmax regression on binarised pixels: naive Bayes' discriminative twin (lecture 6).
 
     scores = W x + b, one row of ``W`` and one bias per class, P(y | x) = softmax(scores):
@@ -247,19 +262,6 @@ class SoftmaxRegression:
             raise ValueError(f"images must have {weights.shape[1]} pixels each, got {x.shape[1]}")
         return x @ weights.T + bias
 
-    def predict_proba(self, images: Any) -> np.ndarray:
-        """``P(y | x)``: the softmax of the scores."""
-        scores = self.logits(images)
-        scores -= scores.max(axis=1, keepdims=True)
-        weights = np.exp(scores)
-        return weights / weights.sum(axis=1, keepdims=True)
-
-    def predict(self, images: Any) -> np.ndarray:
-        """The class with the highest score for every image."""
-        return self.logits(images).argmax(axis=1)
-
-    def score(self, images: Any, labels: Any) -> float:
-        """Accuracy: the fraction of images whose predicted class is the label."""
-        predicted = self.predict(images)
-        labels = check_labels("labels", labels, num_classes=len(self._fitted()[1]), count=len(predicted))
-        return float((predicted == labels).mean())
+    def scores(self, images: Any) -> np.ndarray:
+        """The logits, one score per class (what :meth:`predict` compares)."""
+        return self.logits(images)
