@@ -19,6 +19,7 @@ import nbformat  # noqa: E402
 import pytest  # noqa: E402
 
 from lecturekit.toolchain import assets, notebooks  # noqa: E402
+from lecturekit.toolchain import build as build_module  # noqa: E402
 from lecturekit.toolchain.build import (  # noqa: E402
     BuildError,
     build,
@@ -317,3 +318,15 @@ def test_build_without_npm_assets_uses_cdn_links_and_says_so_once(fake_npm, tmp_
 def test_external_loads_finds_cdn_scripts():
     page = '<script src="https://unpkg.com/x.js"></script><link href="//cdn.example/y.css">'
     assert assets.external_loads(page) == ["cdn.example/y.css", "https://unpkg.com/x.js", "unpkg.com/x.js"]
+
+
+def test_a_broken_notebook_stops_the_build_before_anything_is_exported(tmp_path, monkeypatch):
+    good = _lecture(tmp_path)
+    broken = tmp_path / "notebooks" / "02-broken.ipynb"
+    broken.write_text('{"cells": [')
+    exported = []
+    monkeypatch.setattr(build_module, "_page", lambda *args: exported.append(args) or "")
+    monkeypatch.setattr(build_module, "find_assets", lambda *args: pytest.fail("assets fetched"))
+    with pytest.raises(build_module.BuildError, match="02-broken.ipynb"):
+        build_module.build(tmp_path, [good, broken], tmp_path / "build")
+    assert exported == [] and not (tmp_path / "build").exists()

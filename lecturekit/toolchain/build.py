@@ -21,6 +21,7 @@ it and saying why; the previous build stays as it was.
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
@@ -276,6 +277,29 @@ def _read(path: Path) -> Any:
         raise BuildError(error.path, error.reason) from error
 
 
+def check_notebook(path: Path) -> None:
+    """Parse ``path`` as JSON and look for every local image its markdown shows, before
+    anything is exported or fetched (and before nbformat's slow import): a broken notebook
+    stops the build at once, named. The schema is checked when the notebook is exported."""
+    from types import SimpleNamespace
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        _read(path)  # raises the BuildError that names the problem
+        raise BuildError(path, str(error)) from error
+    cells = data.get("cells") if isinstance(data, dict) else None
+    if not isinstance(cells, list):
+        raise BuildError(path, "not a notebook: it has no list of cells")
+    notebook = SimpleNamespace(cells=[
+        SimpleNamespace(cell_type=cell.get("cell_type"), source="".join(cell.get("source", "")))
+        for cell in cells if isinstance(cell, dict)])
+    for index, src in local_images(notebook):
+        if not (path.parent / src).resolve().is_file():
+            raise BuildError(path, f"markdown cell {index} shows {src}, which does not exist "
+                                   f"({(path.parent / src).resolve()})")
+
+
 def _page(kind: str, path: Path, assets: Assets) -> str:
     """The handout or slides page of the notebook ``path``; any problem with the notebook
     raises :class:`BuildError` naming it."""
@@ -384,6 +408,8 @@ def build(root: str | os.PathLike[str], paths: Sequence[str | os.PathLike[str]] 
         out_dir.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise BuildError(out_dir, f"cannot create the folder of out ({error.strerror or error})") from error
+    for path in notebooks:
+        check_notebook(path)
     assets = find_assets(use_local_assets)
     if assets.missing:
         print("lecturekit: offline assets unavailable (" + "; ".join(assets.missing)

@@ -81,8 +81,6 @@ def check_notebooks(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 def read(path: str | os.PathLike[str]) -> Any:
     """Read a notebook (converted to format 4) and validate it; any problem raises
     :class:`ToolchainError` naming the file, without logging."""
-    import nbformat
-
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -94,6 +92,8 @@ def read(path: str | os.PathLike[str]) -> Any:
         json.loads(text)
     except json.JSONDecodeError as error:
         raise ToolchainError(path, f"not valid JSON ({error})") from error
+    import nbformat  # after the JSON check: importing it takes a second
+
     try:
         notebook = nbformat.convert(nbformat.reader.reads(text), 4)
         nbformat.validate(notebook)
