@@ -26,6 +26,7 @@ import numpy as np
 import torch
 
 from lecturekit._checks import check_labels, check_positive_int, check_real, to_numpy
+from lecturekit.shallow import one_thread
 
 MAX_CLASSES = 1_000
 MAX_SAMPLES = 10_000  # images drawn by one call of sample()
@@ -235,9 +236,7 @@ class SoftmaxRegression(_Classifier):
         total = epochs * per_epoch
         losses = []
         # Batches this small run fastest on one thread, and then add up in the same order anywhere.
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
+        with one_thread():
             for epoch in range(epochs):
                 permutation = torch.randperm(len(x), generator=order)
                 for index, start in enumerate(range(0, len(x), batch_size)):
@@ -245,8 +244,6 @@ class SoftmaxRegression(_Classifier):
                     batch = permutation[start:start + batch_size]
                     losses.append(softmax_regression_step(weights, bias, x[batch].double(), y[batch],
                                                           lr * (1 - step / total)))
-        finally:
-            torch.set_num_threads(threads)
         return losses
 
     def _fitted(self) -> tuple[np.ndarray, np.ndarray]:

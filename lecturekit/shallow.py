@@ -52,7 +52,7 @@ def torch_mlp(sizes: Sequence[int], *, activation: str = "relu", seed: int = 0) 
 
 
 @contextmanager
-def _one_thread() -> Iterator[None]:
+def one_thread() -> Iterator[None]:
     """Run tiny networks on one CPU thread: thread start-up and hand-over cost more than they save."""
     previous = torch.get_num_threads()
     torch.set_num_threads(1)
@@ -92,7 +92,7 @@ def fit(model: nn.Module, X: Any, Y: Any, *, loss: str = "mse", optimizer: str =
     opt = optimizers[optimizer](model.parameters(), lr=lr)
     decay = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps) if schedule == "cosine" else None
     history = []
-    with _one_thread():
+    with one_thread():
         for _ in range(steps):
             opt.zero_grad()
             value = criterion(model(X), Y)
