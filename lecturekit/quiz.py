@@ -17,7 +17,7 @@ import itertools
 from collections.abc import Sequence
 from numbers import Integral
 
-from lecturekit._checks import check_real
+from lecturekit._checks import check_bool, check_real
 
 _counter = itertools.count(1)
 MAX_OPTIONS = 26  # lettered A to Z
@@ -102,8 +102,11 @@ def _block_id(kind: str, *parts: str) -> str:
     return f"lkq-{digest}-{next(_counter)}"
 
 
+PREDICT_LABEL = "Predict, then run the next cell"
+
+
 def _render(block_id: str, kind: str, data: dict[str, str], question: str, body: str,
-            answer_text: str, explanation: str) -> str:
+            answer_text: str, explanation: str, predict: bool = False) -> str:
     attributes = " ".join(f'data-{key}="{html.escape(value, quote=True)}"' for key, value in data.items())
     reveal = html.escape(answer_text)
     if explanation:
@@ -111,7 +114,7 @@ def _render(block_id: str, kind: str, data: dict[str, str], question: str, body:
     return (
         f"<style>{_STYLE}</style>"
         f'<div class="lecturekit-quiz lkq-{kind}" id="{block_id}" {attributes}>'
-        '<div class="lkq-label">Question</div>'
+        f'<div class="lkq-label">{PREDICT_LABEL if predict else "Question"}</div>'
         f'<div class="lkq-question">{html.escape(question)}</div>'
         f"{body}"
         '<div class="lkq-feedback" aria-live="polite"></div>'
@@ -123,10 +126,14 @@ def _render(block_id: str, kind: str, data: dict[str, str], question: str, body:
 
 
 class MultipleChoice:
-    """A multiple-choice question; ``answer`` is the index of the right option (lecture 1)."""
+    """A multiple-choice question; ``answer`` is the index of the right option (lecture 1).
+
+    With ``predict=True`` it is a predict-then-run question: the student commits to what the
+    next cell will show (a shape, a curve, which model wins), then runs it to see.
+    """
 
     def __init__(self, question: str, options: Sequence[str], answer: int,
-                 explanation: str = "") -> None:
+                 explanation: str = "", predict: bool = False) -> None:
         self.question = _require_text("question", question)
         if isinstance(options, str) or not isinstance(options, Sequence):
             raise TypeError(f"options must be a list of strings, got {type(options).__name__}")
@@ -144,10 +151,11 @@ class MultipleChoice:
             raise ValueError(f"answer must be an index in [0, {len(self.options) - 1}], got {answer}")
         self.answer = int(answer)
         self.explanation = _require_text("explanation", explanation, allow_empty=True)
+        self.predict = check_bool("predict", predict)
         self._id = _block_id("choice", self.question, *self.options, str(answer))
 
     def __repr__(self) -> str:
-        lines = [f"Question: {self.question}"]
+        lines = [f"{PREDICT_LABEL if self.predict else 'Question'}: {self.question}"]
         lines += [f"  {chr(ord('A') + i)}) {option}" for i, option in enumerate(self.options)]
         return "\n".join(lines)
 
@@ -159,18 +167,21 @@ class MultipleChoice:
         )
         right = f"{chr(ord('A') + self.answer)}) {self.options[self.answer]}."
         data = {"answer": str(self.answer), "explanation": self.explanation}
-        return _render(self._id, "choice", data, self.question, buttons, right, self.explanation)
+        return _render(self._id, "choice", data, self.question, buttons, right, self.explanation,
+                       self.predict)
 
 
 class Numeric:
-    """A question with a number for an answer, right within ``tolerance`` (lecture 1)."""
+    """A question with a number for an answer, right within ``tolerance`` (lecture 1); with
+    ``predict=True`` the student predicts a number the next cell prints, then runs it."""
 
     def __init__(self, question: str, answer: float, tolerance: float = 0,
-                 explanation: str = "") -> None:
+                 explanation: str = "", predict: bool = False) -> None:
         self.question = _require_text("question", question)
         self.answer = _number("answer", answer)
         self.tolerance = _number("tolerance", tolerance, minimum=0.0)
         self.explanation = _require_text("explanation", explanation, allow_empty=True)
+        self.predict = check_bool("predict", predict)
         self._id = _block_id("numeric", self.question, repr(self.answer), repr(self.tolerance))
 
     def _answer_text(self) -> str:
@@ -180,7 +191,7 @@ class Numeric:
         return value
 
     def __repr__(self) -> str:
-        return f"Question: {self.question}\n  (type a number)"
+        return f"{PREDICT_LABEL if self.predict else 'Question'}: {self.question}\n  (type a number)"
 
     def _repr_html_(self) -> str:
         body = (
@@ -190,4 +201,4 @@ class Numeric:
         data = {"answer": repr(self.answer), "tolerance": repr(self.tolerance),
                 "explanation": self.explanation}
         return _render(self._id, "numeric", data, self.question, body,
-                       self._answer_text() + ".", self.explanation)
+                       self._answer_text() + ".", self.explanation, self.predict)

@@ -200,3 +200,39 @@ def slide_count(notebook: Any) -> int:
         and REMOVE_TAG not in cell.get("metadata", {}).get("tags", [])
         for cell in notebook["cells"]
     )
+
+
+SOLUTION_BEGIN = "### BEGIN SOLUTION"
+SOLUTION_END = "### END SOLUTION"
+
+
+def nbgrader_metadata(grade_id: str, *, solution: bool = False, grade: bool = False,
+                      points: int = 0) -> dict[str, Any]:
+    """nbgrader's cell metadata (schema 3): a ``solution`` cell the student edits, a ``grade``
+    cell (a check, worth ``points``) or, with neither, a locked read-only cell."""
+    metadata: dict[str, Any] = {"grade": grade, "grade_id": grade_id, "locked": not solution,
+                                "schema_version": 3, "solution": solution, "task": False}
+    if grade:
+        metadata["points"] = points
+    return metadata
+
+
+def exercise(grade_id: str, statement: str, solution: str, check: str, points: int = 1) -> list[Any]:
+    """The three cells of a coding exercise in nbgrader's source format.
+
+    - ``statement``: a markdown slide with the task and the signature;
+    - ``solution``: a code cell (a sub-slide of its own in the decks) holding the signature and
+      docstring and the code between ``### BEGIN SOLUTION`` and ``### END SOLUTION``, which the
+      student edition replaces with a stub;
+    - ``check``: the code cell that runs ``lecturekit.exercises``' check on the student's code.
+    """
+    if SOLUTION_BEGIN not in solution or SOLUTION_END not in solution:
+        raise ValueError(f"solution of {grade_id!r} must mark its code with {SOLUTION_BEGIN!r} "
+                         f"and {SOLUTION_END!r}")
+    task = markdown(statement, slide="slide")
+    task.metadata["nbgrader"] = nbgrader_metadata(f"{grade_id}-task")
+    answer = code(solution, slide="subslide")
+    answer.metadata["nbgrader"] = nbgrader_metadata(f"{grade_id}-solution", solution=True)
+    test = code(check, slide="-")
+    test.metadata["nbgrader"] = nbgrader_metadata(f"{grade_id}-check", grade=True, points=points)
+    return [task, answer, test]
