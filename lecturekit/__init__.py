@@ -15,6 +15,11 @@ Which lecture uses which teaching module (from the notebooks' imports)::
     06-mnist-training       data, generative, kernels, models, plotting, quiz, training
     07-generalisation       data, generalisation, models, plotting, quiz
 
+Every lecture from 01 on ends with coding exercises; their checks live in the subpackage
+:mod:`lecturekit.exercises`, one module per lecture (``perceptrons``, ``networks``,
+``backprop``, ``convolution``, ``pooling``, ``training``, ``generalisation``), and compare the
+student's code with the teaching modules above.
+
 Conventions every teaching module follows:
 
 - the functions a slide prints (``inspect.getsource``) are the idea alone, with no argument
@@ -57,6 +62,7 @@ _SUBMODULES = (
     "cnn",
     "data",
     "diagrams",
+    "exercises",
     "generalisation",
     "generative",
     "history",

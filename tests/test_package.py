@@ -88,10 +88,14 @@ def test_teaching_modules_and_notebooks_never_import_the_toolchain():
     import lecturekit
 
     teaching = [path for path in sorted((ROOT / "lecturekit").glob("*.py")) if path.name != "__main__.py"]
-    missing = set(lecturekit._SUBMODULES) - {path.stem for path in teaching}
+    exercises = sorted((ROOT / "lecturekit" / "exercises").glob("*.py"))
+    missing = set(lecturekit._SUBMODULES) - {path.stem for path in teaching} - {"exercises"}
     assert not missing, f"teaching modules left out of the scan: {sorted(missing)}"
     offenders = {path.name: toolchain_imports(path.read_text(encoding="utf-8"), package="lecturekit")
                  for path in teaching}
+    offenders.update({f"exercises/{path.name}": toolchain_imports(path.read_text(encoding="utf-8"),
+                                                                  package="lecturekit.exercises")
+                      for path in exercises})
     notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
     assert notebooks
     offenders.update({path.name: toolchain_imports(_code_cells(path)) for path in notebooks})
@@ -150,4 +154,5 @@ def test_every_topic_module_is_reachable_from_the_package():
     import lecturekit
 
     modules = {p.stem for p in (ROOT / "lecturekit").glob("*.py") if not p.stem.startswith("_")}
-    assert modules == set(lecturekit._SUBMODULES)
+    packages = {p.parent.name for p in (ROOT / "lecturekit").glob("*/__init__.py")} - {"toolchain"}
+    assert modules | packages == set(lecturekit._SUBMODULES)
