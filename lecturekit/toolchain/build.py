@@ -11,6 +11,9 @@ stored in the notebooks (nothing is executed), into ``<root>/build`` or ``out``:
 - ``<name>.slides.html``: reveal.js slides following the cells' slide types, the notebook's
   ``rise`` settings (theme, size, slide numbers) and the ``rise.css`` next to the notebook.
 - ``assets/``: the offline copies of the scripts (:mod:`lecturekit.toolchain.assets`).
+- ``student/`` and ``student.zip``: the student edition, every notebook with its exercise
+  solutions replaced by stubs (:mod:`lecturekit.toolchain.student`), written when the whole
+  collection is built. Handouts fold each solution in a ``<details>`` to open after trying.
 
 The build is atomic: everything is written into a temporary folder next to ``out`` that
 replaces it only when every page was written, and every file is written through a temporary
@@ -30,6 +33,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from lecturekit.toolchain import student
 from lecturekit.toolchain.assets import Assets, copy_assets, find_assets
 from lecturekit.toolchain.notebooks import (
     REMOVE_TAG,
@@ -48,6 +52,9 @@ body.jp-Notebook { max-width: 62rem; margin: 0 auto; padding: 1.5rem 1rem 4rem; 
 .jp-OutputArea-output img { max-width: 100%; height: auto; }
 .lk-backlink { font: 14px/1.4 sans-serif; margin-bottom: 1rem; }
 .lk-backlink a { color: #1a5fb4; }
+details.lk-solution > summary { cursor: pointer; font: 600 15px/1.6 sans-serif; color: #1a5fb4;
+  padding: .3rem .6rem; border: 1px solid #1a5fb4; border-radius: 5px; display: inline-block;
+  margin: .3rem 0 .3rem 64px; }
 @media print {
   body.jp-Notebook { max-width: none; padding: 0; }
   :root { --jp-content-font-size1: 11pt; --jp-code-font-size: 9.5pt; }
@@ -69,6 +76,15 @@ _HANDOUT_TEMPLATE = """{%- extends 'index.html.j2' -%}
 <link rel="icon" href="data:,">
 <style type="text/css">{{ resources.lecturekit.css }}</style>
 {%- endblock extra_css -%}
+{%- block input_group -%}
+{%- if cell.metadata.nbgrader and cell.metadata.nbgrader.solution -%}
+<details class="lk-solution"><summary>Solution: open it after you have tried</summary>
+{{ super() }}
+</details>
+{%- else -%}
+{{ super() }}
+{%- endif -%}
+{%- endblock input_group -%}
 {%- block body_header -%}
 {{ super() }}
 <nav class="lk-backlink"><a href="index.html">&larr; All lectures</a>
@@ -117,6 +133,7 @@ footer {{ margin-top: 2rem; color: #777; font-size: .85rem; }}
 <body>
 <h1>{title}</h1>
 <p class="lead">Handouts (code, outputs and explanations, printable) and slides for every lecture.</p>
+{student}
 <ol class="lectures">
 {entries}
 </ol>
@@ -354,8 +371,14 @@ def write_index(paths: Sequence[Path], out_dir: Path, assets: Assets | None = No
             f'<div class="links"><a href="{html.escape(path.stem)}.html">Handout</a>'
             f'<a href="{html.escape(path.stem)}.slides.html">Slides</a></div></li>'
         )
+    student_link = ""
+    if (Path(out_dir) / "student.zip").is_file():
+        student_link = ('<p class="student"><a href="student.zip">Student edition (zip)</a>: every '
+                        "notebook with its exercises to do and their checks, and the lecturekit "
+                        "package to run them.</p>")
     page = _INDEX_TEMPLATE.format(
         title=html.escape(COURSE_TITLE),
+        student=student_link,
         mathjax=assets.mathjax_head if uses_math else "",
         entries="\n".join(entries),
     )
@@ -431,6 +454,8 @@ def build(root: str | os.PathLike[str], paths: Sequence[str | os.PathLike[str]] 
             for path in notebooks:
                 written.append(export_handout(path, staging, assets))
                 written.append(export_slides(path, staging, assets))
+            if all_notebooks:
+                written += student.write_edition(root, notebooks, staging)
             written.append(write_index(_built_notebooks(root, notebooks, staging), staging, assets))
             _replace_folder(out_dir, staging)
         except OSError as error:
