@@ -330,3 +330,34 @@ def test_a_broken_notebook_stops_the_build_before_anything_is_exported(tmp_path,
     with pytest.raises(build_module.BuildError, match="02-broken.ipynb"):
         build_module.build(tmp_path, [good, broken], tmp_path / "build")
     assert exported == [] and not (tmp_path / "build").exists()
+
+
+def test_a_whole_build_writes_the_student_edition_links_it_and_folds_solutions(tmp_path):
+    path = _lecture(tmp_path)
+    nb = notebooks.read(path)
+    nb.cells += notebooks.exercise(
+        "ex-01-1-double", "## Exercise 1.1\n\nWrite `double(x)`.",
+        'def double(x):\n    """Twice x."""\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION',
+        "assert double(2) == 4")
+    notebooks.save(nb, path)
+    out = tmp_path / "build"
+    build(tmp_path, None, out, use_local_assets=False)
+    index = (out / "index.html").read_text()
+    assert 'href="student.zip"' in index
+    handout = (out / "01-demo.html").read_text()
+    assert re.search(r'<details class="lk-solution"><summary>Solution[^<]*</summary>.*?return.*?</details>',
+                     handout, re.DOTALL)
+    slides = (out / "01-demo.slides.html").read_text()
+    # one <section> per slide and one per sub-slide: 5 before, then the task and its solution
+    assert slides.count("<section") == 5 + 3, "the solution must sit on a sub-slide of its own"
+    edition = (out / "student" / "notebooks" / "01-demo.ipynb").read_text()
+    assert "return 2 * x" not in edition and "raise NotImplementedError()" in edition
+    assert "assert True" not in edition, "test-only cells are dropped from the student edition"
+    import zipfile
+
+    names = zipfile.ZipFile(out / "student.zip").namelist()
+    assert "lecturekit-student/notebooks/01-demo.ipynb" in names
+    assert "lecturekit-student/README.md" in names
+    first = (out / "student.zip").read_bytes()
+    build(tmp_path, None, out, use_local_assets=False)
+    assert (out / "student.zip").read_bytes() == first, "the same sources give the same zip"
