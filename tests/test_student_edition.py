@@ -28,12 +28,17 @@ def edition(tmp_path_factory):
 
 
 def _solution_lines(path: Path) -> set[str]:
-    lines = set()
+    """The lines of the solutions that the lecture does not show elsewhere (a solution may
+    repeat a line of code the slides print, such as ``with torch.no_grad():``)."""
+    lines, shown = set(), []
     for cell in nbformat.read(path, as_version=4).cells:
         if student.is_solution(cell):
             for region in SOLUTION.findall(cell.source):
                 lines |= {line.strip() for line in region.splitlines() if len(line.strip()) > 12}
-    return lines
+        else:
+            shown.append(nbformat.writes(nbformat.v4.new_notebook(cells=[cell])))
+    elsewhere = "\n".join(shown)
+    return {line for line in lines if line not in elsewhere}
 
 
 def test_stub_keeps_the_signature_and_the_indentation():
@@ -81,9 +86,11 @@ def test_the_edition_runs_top_to_bottom(edition, path):
         errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
         if student.is_check(cell):
             checks += 1
-            assert [e.ename for e in errors] == ["NotDoneYet"], f"cell {index}: the check did not say 'not done'"
+            assert [e.ename for e in errors] == ["NotDoneYet"], (
+                f"cell {index}: the check did not say 'not done'")
             shown = "\n".join(errors[0].traceback)
             assert shown.startswith("Not done yet:") and "Traceback" not in shown, shown
         else:
-            assert not errors, f"cell {index} fails in the student edition: {errors[0].ename}: {errors[0].evalue}"
+            assert not errors, (
+                f"cell {index} fails in the student edition: {errors[0].ename}: {errors[0].evalue}")
     assert checks == sum(student.is_check(c) for c in nbformat.read(path, as_version=4).cells)

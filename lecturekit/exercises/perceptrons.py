@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from lecturekit import perceptron
+from lecturekit import activations, perceptron, toydata
 from lecturekit.exercises.feedback import NotRightYet, attempt, compare, passed
 
 
@@ -39,3 +39,149 @@ def check_perceptron_update(perceptron_update: Callable[..., Any]) -> None:
         compare(result[1], want_bias, "the new bias", case=case,
                 hint="the bias moves like a weight whose input is always 1.")
     passed("perceptron_update", f"{len(cases)} cases, including a point exactly on the line")
+
+
+def _call(function: Callable[..., Any], name: str, *args: Any, case: str, hint: str = "",
+          **kwargs: Any) -> Any:
+    """:func:`attempt`, with ``hint`` added when the student's code raises an error."""
+    try:
+        return attempt(function, name, *args, case=case, **kwargs)
+    except NotRightYet as error:
+        if hint and error.__cause__ is not None:
+            raise NotRightYet(f"{error}\nHint: {hint}") from error.__cause__
+        raise
+
+
+def _kind(value: Any) -> str:
+    """What the student returned, in words: "a tuple of 2", "ndarray"."""
+    return f"a tuple of {len(value)}" if isinstance(value, tuple) else type(value).__name__
+
+
+def _unchanged(given: np.ndarray, copy: np.ndarray, what: str, name: str, case: str) -> None:
+    """Raise :class:`NotRightYet` when the student's ``name`` changed an input array in place."""
+    if not np.array_equal(given, copy):
+        raise NotRightYet(f"`{name}` changed the {what} you passed in (in place) on {case}; the "
+                          f"caller's array must stay as it was.\nHint: build a new array "
+                          f"(new = old + step) instead of updating the old one in place with += or -=.")
+
+
+def check_perceptron_predict(perceptron_predict: Callable[..., Any]) -> None:
+    """Check ``perceptron_predict(weights, bias, X)`` against :func:`perceptron.linear_predictor`."""
+    rng = np.random.default_rng(1)
+    cases = [
+        ("five points in the plane", [1.0, -2.0], 0.5, rng.uniform(-2, 2, (5, 2)),
+         "compute w.x + b for every row of X, then apply the step function."),
+        ("a batch of one sample", [2.0, -1.0], 0.5, np.array([[1.0, 3.0]]),
+         "return one label per row of X: an array of shape (1,) here."),
+        ("points exactly on the line (w.x + b = 0 counts as class 1)", [1.0, 1.0], -2.0,
+         np.array([[1.0, 1.0], [2.0, 0.0], [0.0, 1.0], [3.0, 0.0]]),
+         "the step function outputs 1 when w.x + b >= 0, including exactly 0."),
+        ("two samples with two inputs each", [1.0, -1.0], 0.0, np.array([[2.0, 1.0], [-1.0, 3.0]]),
+         "each row of X is one sample: its label uses that row, not a column."),
+        ("three inputs and a bias of -4", [1.0, 2.0, 0.5], -4.0, rng.uniform(0, 3, (6, 3)),
+         "do not forget to add the bias to the weighted sum."),
+    ]
+    for case, weights, bias, X, hint in cases:
+        weights = np.array(weights)
+        result = _call(perceptron_predict, "perceptron_predict", weights, bias, X, case=case,
+                       hint="X holds one sample per row (shape n x d) and w one weight per column of X: "
+                            "check the order of the matrix product.")
+        labels = np.asarray(result.detach() if hasattr(result, "detach") else result)
+        if labels.dtype.kind in "biuf" and labels.shape == (len(X),):
+            odd = [value for value in np.unique(labels) if value not in (0, 1)]
+            if odd:
+                raise NotRightYet(f"the labels on {case} should all be 0 or 1, but yours include "
+                                  f"{odd[0]:g}.\nHint: the step function outputs 1 or 0 (not the sign "
+                                  f"-1 or +1, and not the weighted sum itself).")
+        want = perceptron.linear_predictor(weights, bias)(X)
+        if bias and labels.shape == want.shape and np.array_equal(
+                labels, perceptron.linear_predictor(weights, 0.0)(X)):
+            hint = "your labels are those of the same perceptron without its bias: add b to w.x."
+        compare(result, want, "the labels", case=case, hint=hint)
+    passed("perceptron_predict", f"{len(cases)} batches, including points exactly on the line")
+
+
+def _epoch(weights: np.ndarray, bias: float, X: np.ndarray, y: np.ndarray,
+           lr: float) -> tuple[np.ndarray, float, int]:
+    """One epoch in order with lecturekit's rule: the reference for :func:`check_perceptron_epoch`."""
+    mistakes = 0
+    for x_i, y_i in zip(X, y):
+        new_weights, new_bias = perceptron.perceptron_update(weights, bias, x_i, int(y_i), lr)
+        mistakes += int(new_bias != bias)
+        weights, bias = new_weights, new_bias
+    return weights, float(bias), mistakes
+
+
+def _frozen_epoch(weights: np.ndarray, bias: float, X: np.ndarray, y: np.ndarray,
+                  lr: float) -> tuple[np.ndarray, float]:
+    """The slip of predicting every sample with the weights the epoch started from."""
+    errors = y - perceptron.linear_predictor(weights, bias)(X)
+    return weights + lr * errors @ X, bias + lr * float(errors.sum())
+
+
+def check_perceptron_epoch(perceptron_epoch: Callable[..., Any]) -> None:
+    """Check ``perceptron_epoch(weights, bias, X, y, lr)`` against :func:`perceptron.perceptron_update`
+    applied to the samples in order."""
+    X_blobs, y_blobs = toydata.separable_blobs(12, gap=0.5, seed=3)
+    X_xor, y_xor = toydata.xor()
+    cases = [
+        ("twelve points of two clouds, from zero weights", [0.0, 0.0], 0.0, X_blobs, y_blobs, 1.0),
+        ("a single sample", [0.5, -1.0], 0.0, np.array([[1.0, 2.0]]), np.array([1]), 1.0),
+        ("the four XOR points, from zero weights", [0.0, 0.0], 0.0, X_xor, y_xor, 1.0),
+        ("data the weights already separate (nothing should change)", [1.0, 1.0], 0.0,
+         X_blobs, y_blobs, 1.0),
+        ("learning rate 0.5, three inputs, non-zero start", [0.2, -0.4, 0.1], -0.3,
+         np.random.default_rng(2).uniform(-2, 2, (7, 3)), np.array([1, 0, 0, 1, 1, 0, 1]), 0.5),
+    ]
+    for case, weights, bias, X, y, lr in cases:
+        weights = np.array(weights)
+        copies = weights.copy(), X.copy()
+        result = _call(perceptron_epoch, "perceptron_epoch", weights, bias, X, y, lr=lr, case=case,
+                       hint="visit the rows of X and the labels y together, one sample at a time.")
+        _unchanged(weights, copies[0], "weights", "perceptron_epoch", case)
+        _unchanged(X, copies[1], "inputs X", "perceptron_epoch", case)
+        if not isinstance(result, tuple) or len(result) != 3:
+            raise NotRightYet(f"`perceptron_epoch` should return a triple (weights, bias, mistakes), "
+                              f"got {_kind(result)} on {case}.")
+        want_weights, want_bias, want_mistakes = _epoch(weights, bias, X, y, lr)
+        got = np.append(np.asarray(result[0], dtype=float), np.asarray(result[1], dtype=float))
+        hint = "apply the rule to every sample once, in order, each time with the weights as they are now."
+        if np.allclose(got, np.append(*_epoch(weights, bias, X[:-1], y[:-1], lr)[:2])):
+            hint = "your weights match an epoch that stops before the last sample: check the loop's end."
+        elif np.allclose(got, np.append(*_frozen_epoch(weights, bias, X, y, lr))):
+            hint = ("your weights match an epoch that predicts every sample with the weights it started "
+                    "from: predict each sample with the weights updated by the samples before it.")
+        compare(result[0], want_weights, "the weights after the epoch", case=case, hint=hint)
+        compare(result[1], want_bias, "the bias after the epoch", case=case, hint=hint)
+        compare(result[2], want_mistakes, "the number of mistakes", case=case,
+                hint="count the samples whose prediction was wrong (y differs from the prediction).")
+    passed("perceptron_epoch", f"{len(cases)} epochs, including a single sample and XOR")
+
+
+def check_sigmoid(sigmoid: Callable[..., Any]) -> None:
+    """Check ``sigmoid(z)``, which returns ``(sigma(z), sigma'(z))``, against
+    :mod:`lecturekit.activations`."""
+    cases = [
+        ("z = -2, -1, 0, 1, 2", np.arange(-2.0, 3.0)),
+        ("the single number z = 0 (sigma = 0.5, slope 0.25)", np.array(0.0)),
+        ("large |z| = 20 (sigma close to 0 or 1, slope close to 0)", np.array([-20.0, -8.0, 8.0, 20.0])),
+        ("a 2 x 3 array of z", np.linspace(-3.0, 3.0, 6).reshape(2, 3)),
+    ]
+    for case, z in cases:
+        copy = z.copy()
+        result = _call(sigmoid, "sigmoid", z, case=case, hint="use numpy's np.exp, elementwise.")
+        _unchanged(z, copy, "array z", "sigmoid", case)
+        if not isinstance(result, tuple) or len(result) != 2:
+            raise NotRightYet(f"`sigmoid` should return a pair (sigma(z), its derivative), "
+                              f"got {_kind(result)} on {case}.")
+        compare(result[0], activations.sigmoid(z), "sigma(z)", case=case, rtol=1e-7, atol=1e-12,
+                hint="sigma(z) = 1 / (1 + e^(-z)) grows from 0 to 1 as z grows: check the sign of the "
+                     "exponent.")
+        derivative = activations.sigmoid_derivative(z)
+        hint = "sigma'(z) = sigma(z) (1 - sigma(z)): first compute sigma(z), then use it, not z."
+        got = np.asarray(result[1], dtype=float) if np.shape(result[1]) == z.shape else None
+        if got is not None and np.allclose(got, 1 - activations.sigmoid(z) ** 2):
+            hint = "1 - sigma(z)^2 is the pattern of tanh's derivative; sigma' is sigma(z) (1 - sigma(z))."
+        compare(result[1], derivative, "the derivative sigma'(z)", case=case, rtol=1e-7, atol=1e-12,
+                hint=hint)
+    passed("sigmoid", f"{len(cases)} arrays, including z = 0 and large |z|")

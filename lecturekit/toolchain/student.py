@@ -8,6 +8,7 @@ student edition
   region's indentation, and clears that cell's outputs;
 - clears the outputs of the check cells and tags them ``raises-exception``, so that "Run all"
   shows every check's "Not done yet" and goes on to the next exercise;
+- locks the task and check cells (``editable``/``deletable`` false, as nbgrader's release does);
 - drops the cells tagged ``remove-cell`` (checks that belong to the tests, not the lecture);
 - keeps everything else, outputs included, so the lecture reads as before it is run.
 
@@ -69,6 +70,9 @@ def student_notebook(notebook: Any) -> Any:
             tags = cell.metadata.setdefault("tags", [])
             if "raises-exception" not in tags:
                 tags.append("raises-exception")
+        if _nbgrader(cell).get("locked"):  # as nbgrader's release: the task and its checks stay
+            cell.metadata["deletable"] = False
+            cell.metadata["editable"] = False
         cells.append(cell)
     student.cells = cells
     return student
