@@ -3,16 +3,37 @@ test_rise_a.py and test_rise_b.py run it on every other lecture each.
 
 Slide count, notebooks/rise.css loaded, the first code cell runs (the hidden setup cells
 before it too, as an instructor runs them), ipywidgets render as widgets, the in-class
-questions are live. Screenshots go to build/screenshots/.
+questions are live, and every slide fits the 1280 x 720 canvas (issue 14): nothing below
+its bottom edge or hidden in a scroll box, nothing cut off on the right. Screenshots and
+the measurements of every slide (fit-<notebook>.rise.txt) go to build/screenshots/.
+
+The fit is measured with the cells run up to the first widget and the stored outputs of the
+others, which are the outputs the cells give when run (nbval checks them); with
+LECTUREKIT_RISE_RUN_ALL=1 every code cell is run in the slideshow first.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import time
 import urllib.request
 
-from pagecheck import load, quiz_count, widget_cells
+import pytest
+from pagecheck import (
+    describe_slide,
+    fit_summary,
+    fit_table,
+    load,
+    measure_slides_by_url,
+    misfits,
+    quiz_count,
+    tallest,
+    widget_cells,
+)
+
+from lecturekit.toolchain import notebooks
 
 
 def _rise_slide_count(notebook) -> int:
@@ -127,7 +148,8 @@ def check_rise_slideshow(context, jupyter, built, path):
         if code_cells:
             page.evaluate("document.querySelectorAll('.jp-OutputArea-output')"
                           ".forEach(o => o.dataset.lkStale = '1')")
-            _run_through(page, notebook, max(code_cells[:1] + widgets[:1]))
+            run_all = os.environ.get("LECTUREKIT_RISE_RUN_ALL", "") not in ("", "0")
+            _run_through(page, notebook, code_cells[-1] if run_all else max(code_cells[:1] + widgets[:1]))
             first = _cell(page, code_cells[0])
             if notebook.cells[code_cells[0]].get("outputs"):
                 assert first.locator(".jp-OutputArea-output").count() > 0, "first code cell shows no output"
@@ -161,6 +183,27 @@ def check_rise_slideshow(context, jupyter, built, path):
                          if "jupyter-widgets" in text or "Shared module" in text]
         assert not widget_errors, f"widget manager failed in RISE: {widget_errors}"
         assert not recorder.blocked, f"RISE requested: {recorder.blocked}"
+        _check_fit(page, built, path)
     finally:
         page.close()
         _stop_kernels(jupyter)
+
+
+def _check_fit(page, built, path):
+    """Walk every slide of the slideshow (one evaluate each) and assert that it fits the canvas;
+    print the tallest, write every slide's measurements to fit-<notebook>.rise.txt."""
+    start = time.monotonic()
+    records = measure_slides_by_url(page)
+    seconds = time.monotonic() - start
+    width, height = notebooks.RISE_METADATA["width"], notebooks.RISE_METADATA["height"]
+    assert records and all(r["canvas"] == [width, height] for r in records), \
+        f"RISE's canvas is {records[0]['canvas'] if records else None}, not {width} x {height}"
+    (built / "screenshots" / f"fit-{path.stem}.rise.txt").write_text(
+        fit_summary(f"{path.stem} (RISE)", records) + "\n\n" + fit_table(records) + "\n", encoding="utf-8")
+    top = tallest(records)
+    print(f"\n{path.stem} (RISE): tallest slide {top['number']} ({top['index']}) {top['title'][:60]!r}, "
+          f"{top['height']}px of {height} ({len(records)} slides measured in {seconds:.1f} s)")
+    bad = misfits(records)
+    if bad:
+        pytest.fail(f"RISE: {len(bad)} of {len(records)} slides do not fit {width} x {height}:\n"
+                    + "\n".join(describe_slide(r) for r in bad))
