@@ -19,7 +19,7 @@ below, so that the code can be read next to the slide. In the code the lists are
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -29,6 +29,8 @@ from lecturekit._checks import check_array, check_choice, check_positive_int, ch
 
 if TYPE_CHECKING:
     import torch
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 Gradients = tuple[list[np.ndarray], list[np.ndarray]]
 Activation = Callable[[np.ndarray], np.ndarray]
@@ -51,19 +53,21 @@ def mse_loss(a_out: np.ndarray, y: np.ndarray) -> float:
     return float(0.5 * np.mean(np.sum((a_out - y) ** 2, axis=1)))
 
 
-def output_error(a_out: np.ndarray, y: np.ndarray, z_out: np.ndarray, d_act: Activation) -> np.ndarray:
+def output_error(a_out: np.ndarray, y: np.ndarray, z_out: np.ndarray,
+                 d_act: Activation) -> np.ndarray:
     """BP1: delta^L = (a^L - y) * sigma'(z^L) (lecture 3)."""
     return (a_out - y) * d_act(z_out)
 
 
 def binary_cross_entropy(z_out: np.ndarray, y: np.ndarray) -> float:
-    """C = -[y ln a^L + (1 - y) ln(1 - a^L)] for a^L = sigmoid(z^L), summed over the outputs
-    and averaged over the samples; written as ln(1 + e^z) - y z, never ln 0 (lecture 3)."""
+    """C = -[y ln a^L + (1 - y) ln(1 - a^L)] for a^L = sigmoid(z^L), summed over
+    the outputs and averaged over the samples; written as ln(1 + e^z) - y z, which
+    never takes ln 0 (lecture 3)."""
     return float(np.mean(np.sum(np.logaddexp(0.0, z_out) - y * z_out, axis=1)))
 
 
 def cross_entropy_output_error(a_out: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """BP1 for the cross-entropy: delta^L = a^L - y, no factor sigma'(z^L) (lecture 3)."""
+    """BP1 for the cross-entropy: delta^L = a^L - y, no sigma'(z^L) (lecture 3)."""
     return a_out - y
 
 
@@ -139,7 +143,8 @@ class NumpyMLP:
         return X, Y
 
     def feedforward(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """z^l = a^(l-1) W^l.T + b^l and a^l = sigma(z^l), layer by layer; returns all z and all a."""
+        """z^l = a^(l-1) W^l.T + b^l and a^l = sigma(z^l), layer by layer;
+        returns all z and all a."""
         act, _ = ACTIVATIONS[self.activation]
         zs, outputs = [], [X]
         for w, b in zip(self.weights, self.biases):
@@ -164,7 +169,7 @@ class NumpyMLP:
         return mse_loss(outputs[-1], Y)
 
     def backward(self, X: np.ndarray, Y: np.ndarray) -> Gradients:
-        """Gradients (dC/dW, dC/db) of the loss on the batch: BP1, BP2 going back, BP3 and BP4."""
+        """Gradients (dC/dW, dC/db) on the batch: BP1, BP2 going back, BP3 and BP4."""
         _, d_act = ACTIVATIONS[self.activation]
         zs, outputs = self.feedforward(X)
         if self.loss_name == "cross_entropy":
@@ -172,13 +177,16 @@ class NumpyMLP:
         else:
             deltas = [output_error(outputs[-1], Y, zs[-1], d_act)]
         for layer in reversed(range(len(self.weights) - 1)):
-            deltas.insert(0, backpropagate_error(deltas[0], self.weights[layer + 1], zs[layer], d_act))
-        grad_w = [weight_gradient(delta, a_prev) for delta, a_prev in zip(deltas, outputs[:-1])]
+            w_next = self.weights[layer + 1]
+            deltas.insert(0, backpropagate_error(deltas[0], w_next, zs[layer], d_act))
+        grad_w = [weight_gradient(delta, a_prev)
+                  for delta, a_prev in zip(deltas, outputs[:-1])]
         grad_b = [bias_gradient(delta) for delta in deltas]
         return grad_w, grad_b
 
-    def sgd_step(self, grad_w: list[np.ndarray], grad_b: list[np.ndarray], lr: float) -> None:
-        """One gradient-descent step in place: W <- W - lr dC/dW and b <- b - lr dC/db."""
+    def sgd_step(self, grad_w: list[np.ndarray], grad_b: list[np.ndarray],
+                 lr: float) -> None:
+        """One gradient-descent step, in place: W <- W - lr dC/dW, b <- b - lr dC/db."""
         for w, b, gw, gb in zip(self.weights, self.biases, grad_w, grad_b):
             w -= lr * gw
             b -= lr * gb
@@ -212,10 +220,10 @@ def minibatches(n: int, batch_size: int, rng: np.random.Generator) -> list[np.nd
     return [order[start:start + batch_size] for start in range(0, n, batch_size)]
 
 
-def train(model: NumpyMLP, X: np.ndarray, Y: np.ndarray, *, epochs: int, batch_size: int, lr: float,
-          seed: int = 0) -> list[float]:
-    """Minibatch SGD (lecture 3): every epoch shuffles the data and takes one step per batch.
-    Returns the loss of every step, on its batch, before the step."""
+def train(model: NumpyMLP, X: np.ndarray, Y: np.ndarray, *, epochs: int,
+          batch_size: int, lr: float, seed: int = 0) -> list[float]:
+    """Minibatch SGD (lecture 3): every epoch shuffles the data and takes one step
+    per batch. Returns the loss of every step, on its batch, before the step."""
     rng = np.random.default_rng(seed)
     losses = []
     for _ in range(epochs):
@@ -288,18 +296,140 @@ def to_torch(model: NumpyMLP) -> torch.nn.Sequential:
 
 
 def torch_gradients(model: NumpyMLP, X: np.ndarray, Y: np.ndarray) -> Gradients:
-    """The gradients of the same loss computed by ``torch.autograd`` in float64 (lecture 3)."""
+    """The gradients of the same loss by ``torch.autograd``, in float64 (lecture 3)."""
     import torch
     from torch.nn import functional as F
 
     net = to_torch(model)
     X_t, Y_t = torch.from_numpy(X), torch.from_numpy(Y)
-    if model.loss_name == "cross_entropy":  # net[:-1] stops before the last sigmoid: z^L
-        loss = F.binary_cross_entropy_with_logits(net[:-1](X_t), Y_t, reduction="sum")
-        loss = loss / len(X)
+    if model.loss_name == "cross_entropy":  # net[:-1] stops before the sigmoid: z^L
+        terms = F.binary_cross_entropy_with_logits(net[:-1](X_t), Y_t, reduction="none")
     else:
-        loss = 0.5 * ((net(X_t) - Y_t) ** 2).sum(dim=1).mean()
-    loss.backward()
+        terms = 0.5 * (net(X_t) - Y_t) ** 2
+    terms.sum(dim=1).mean().backward()  # C: sum over outputs, mean over samples
     linears = [layer for layer in net if isinstance(layer, torch.nn.Linear)]
     return ([layer.weight.grad.numpy() for layer in linears],
             [layer.bias.grad.numpy() for layer in linears])
+
+
+# --- the figures of the lecture -----------------------------------------------------------------
+
+def layer_gradient_rms(model: NumpyMLP, X: Any, Y: Any) -> np.ndarray:
+    """The root mean square of dC/dW^l for every layer l = 1..L on the batch ``(X, Y)``, from
+    :meth:`NumpyMLP.backward` (lecture 3): how fast gradient descent moves each layer's weights."""
+    if not isinstance(model, NumpyMLP):
+        raise TypeError(f"model must be a NumpyMLP, got {type(model).__name__}")
+    X, Y = model.check_batch(X, Y)
+    grad_w, _ = model.backward(X, Y)
+    return np.array([np.sqrt(np.mean(g**2)) for g in grad_w])
+
+
+def _check_runs(name: str, runs: Any) -> None:
+    if not isinstance(runs, Mapping) or not runs:
+        raise TypeError(f"{name} must be a non-empty dict from a label to its values")
+
+
+def plot_gradient_rms(rms: Mapping[str, Any], *, ax: Axes | None = None,
+                      title: str | None = None) -> Figure:
+    """Bars of the gradient size of every layer (:func:`layer_gradient_rms`), one colour per entry
+    of ``rms`` (e.g. per activation function), side by side on a log scale (lecture 3).
+
+    Draws on ``ax`` (a new 10 x 4.2 inch figure when it is None) and returns the figure.
+    """
+    _check_runs("rms", rms)
+    arrays = {label: check_array(f"rms[{label!r}]", values, ndim=1) for label, values in rms.items()}
+    lengths = {len(values) for values in arrays.values()}
+    if len(lengths) != 1 or 0 in lengths:
+        raise ValueError(f"rms must hold one value per layer, the same number for every entry, "
+                         f"got lengths {sorted(lengths)}")
+    if any(np.any(values <= 0) for values in arrays.values()):
+        raise ValueError("rms must hold positive values: they are drawn on a log scale")
+    if ax is None:
+        from lecturekit import plotting
+
+        _, ax = plotting.new_figure(width=10.0, height=4.2)
+    layers = np.arange(1, lengths.pop() + 1)
+    width = 0.8 / len(arrays)
+    for index, (label, values) in enumerate(arrays.items()):
+        offset = (index - (len(arrays) - 1) / 2) * width
+        ax.bar(layers + offset, values, width=width, label=str(label))
+    ax.set_yscale("log")
+    ax.set(xlabel="layer $l$", ylabel=r"RMS of $\partial C / \partial W^l$", xticks=layers)
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    return ax.figure
+
+
+def plot_loss_curve(epoch_loss: Any, *, ax: Axes | None = None, title: str | None = None) -> Figure:
+    """The mean batch loss of every epoch (the first is epoch 1) on a log scale (lecture 3).
+
+    Draws on ``ax`` (a new 10 x 2.7 inch figure when it is None) and returns the figure.
+    """
+    curve = check_array("epoch_loss", epoch_loss, ndim=1)
+    if curve.size == 0 or np.any(curve <= 0):
+        raise ValueError("epoch_loss must hold at least one loss, all positive (log scale)")
+    if ax is None:
+        from lecturekit import plotting
+
+        _, ax = plotting.new_figure(width=10.0, height=2.7)
+    ax.plot(np.arange(1, len(curve) + 1), curve)
+    ax.set_yscale("log")
+    ax.set(xlabel="epoch", ylabel="mean batch loss C")
+    if title:
+        ax.set_title(title)
+    return ax.figure
+
+
+def plot_loss_comparison(runs: Mapping[str, tuple[Any, Any]], *, target: float = 0.95) -> Figure:
+    """Runs trained side by side, one line per entry ``label: (epoch_loss, accuracy)`` (lecture 3).
+
+    Left: each run's mean batch loss per epoch divided by its epoch-1 value, on a log scale.
+    Right: its training accuracy after every epoch, with a dotted line at ``target``.
+    """
+    _check_runs("runs", runs)
+    target = check_real("target", target, minimum=0.0)
+    checked = {}
+    for label, run in runs.items():
+        if not isinstance(run, tuple) or len(run) != 2:
+            raise TypeError(f"runs[{label!r}] must be a pair (epoch_loss, accuracy)")
+        curve = check_array(f"runs[{label!r}] epoch_loss", run[0], ndim=1)
+        accuracy = check_array(f"runs[{label!r}] accuracy", run[1], shape=(len(curve),))
+        if curve.size == 0 or np.any(curve <= 0):
+            raise ValueError(f"runs[{label!r}] epoch_loss must hold positive losses (log scale)")
+        checked[label] = (curve, accuracy)
+    from lecturekit import plotting
+
+    fig, (left, right) = plotting.new_figure(2, width=12.0, height=3.6)
+    for label, (curve, accuracy) in checked.items():
+        epochs = np.arange(1, len(curve) + 1)
+        left.semilogy(epochs, curve / curve[0], label=str(label))
+        right.plot(epochs, accuracy, label=str(label))
+    left.set(xlabel="epoch", title="mean batch loss / its epoch-1 value")
+    right.set(xlabel="epoch", title=f"training accuracy (dotted: {target:.0%})", ylim=(0.5, 1.02))
+    right.axhline(target, color="grey", linestyle=":")
+    right.legend(loc="lower right")
+    return fig
+
+
+def plot_decision_panels(networks: Mapping[str, NumpyMLP], X: Any, y: Any, *,
+                         height: float = 4.2) -> Figure:
+    """The decision regions of several networks with two inputs on the same data, side by side,
+    each panel titled with its label and the network's training accuracy (lecture 3)."""
+    _check_runs("networks", networks)
+    for label, network in networks.items():
+        if not isinstance(network, NumpyMLP):
+            raise TypeError(f"networks[{label!r}] must be a NumpyMLP, got {type(network).__name__}")
+    X = check_array("X", X, shape=(None, 2))
+    y = check_array("y", y, shape=(len(X),))
+    height = check_real("height", height, minimum=0.0, strict=True)
+    from lecturekit import plotting
+
+    fig, axes = plotting.new_figure(len(networks), width=5.5 * len(networks), height=height,
+                                    squeeze=False)
+    for ax, (label, network) in zip(axes.flat, networks.items()):
+        accuracy = np.mean(network.predict(X) == y)
+        plotting.plot_decision_regions(network.predict, X, y, ax=ax,
+                                       title=f"{label}: {accuracy:.0%} correct")
+    axes.flat[-1].legend(loc="lower right")
+    return fig

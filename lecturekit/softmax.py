@@ -33,7 +33,7 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
 
 
 def cross_entropy(z: np.ndarray, y: np.ndarray) -> float:
-    """C = -ln p_y, averaged over the rows; y holds each row's right class (lecture 3)."""
+    """C = -ln p_y, averaged over the rows; y holds each row's class (lecture 3)."""
     return float(-np.mean(log_softmax(z)[np.arange(len(y)), y]))
 
 

@@ -328,3 +328,91 @@ def _fit(**changes):
 def test_bad_arguments_name_the_argument(call, error, argument):
     with pytest.raises(error, match=rf"\b{argument}\b"):
         call()
+
+
+# --- the figures of the lecture ---------------------------------------------------------------
+
+@pytest.fixture
+def close_figures():
+    import matplotlib.pyplot as plt
+
+    yield
+    plt.close("all")
+
+def test_layer_gradient_rms_is_the_rms_of_each_weight_gradient():
+    model, X, Y = _model_and_batch([2, 4, 3, 1], "sigmoid", batch=6)
+    grad_w, _ = model.backward(X, Y)
+    rms = backprop.layer_gradient_rms(model, X, Y)
+    assert rms.shape == (3,)
+    np.testing.assert_allclose(rms, [np.sqrt(np.mean(g**2)) for g in grad_w], rtol=1e-12)
+    assert rms[1] == pytest.approx(np.linalg.norm(grad_w[1]) / np.sqrt(grad_w[1].size))
+
+
+def test_deep_sigmoid_gradients_vanish_towards_the_input():
+    X, y = toydata.spirals(60, seed=0)
+    Y = y[:, None].astype(float)
+    deep = [2] + [16] * 8 + [1]
+    sigmoid = backprop.layer_gradient_rms(backprop.NumpyMLP(deep, activation="sigmoid"), X, Y)
+    relu = backprop.layer_gradient_rms(backprop.NumpyMLP(deep, activation="relu"), X, Y)
+    assert sigmoid[-1] > 1000 * sigmoid[0]
+    assert relu.max() / relu.min() < sigmoid.max() / sigmoid.min() / 100
+
+
+def test_plot_gradient_rms_draws_one_bar_group_per_label(close_figures):
+    rms = {"sigmoid": np.array([1e-4, 1e-2, 1e-1]), "relu": np.array([0.1, 0.2, 0.3])}
+    fig = backprop.plot_gradient_rms(rms, title="t")
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log" and ax.get_title() == "t"
+    assert [c.get_label() for c in ax.containers] == ["sigmoid", "relu"]
+    heights = [[bar.get_height() for bar in bars] for bars in ax.containers]
+    np.testing.assert_allclose(heights, [rms["sigmoid"], rms["relu"]])
+    centres = [bar.get_x() + bar.get_width() / 2 for bar in ax.containers[0]]
+    np.testing.assert_allclose(centres, [0.8, 1.8, 2.8])  # left of layers 1, 2, 3
+    assert list(ax.get_xticks()) == [1, 2, 3]
+
+
+def test_plot_loss_curve_and_comparison(close_figures):
+    curve = np.array([0.2, 0.1, 0.05, 0.01])
+    ax = backprop.plot_loss_curve(curve, title="SGD").axes[0]
+    np.testing.assert_allclose(ax.lines[0].get_xdata(), [1, 2, 3, 4])
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), curve)
+    assert ax.get_yscale() == "log" and ax.get_title() == "SGD"
+    runs = {"a": (curve, np.array([0.5, 0.6, 0.9, 1.0])), "b": (2 * curve[::-1], np.full(4, 0.7))}
+    fig = backprop.plot_loss_comparison(runs, target=0.9)
+    left, right = fig.axes
+    np.testing.assert_allclose(left.lines[1].get_ydata(), curve[::-1] / curve[-1])
+    assert left.get_yscale() == "log"
+    assert [line.get_label() for line in right.get_lines()[:2]] == ["a", "b"]
+    assert right.get_lines()[2].get_ydata()[0] == 0.9 and "90%" in right.get_title()
+
+
+def test_plot_decision_panels_titles_each_network_with_its_accuracy(close_figures):
+    X, y = toydata.spirals(40, seed=0)
+    nets = {"linear": backprop.NumpyMLP([2, 1]), "deep": backprop.NumpyMLP([2, 8, 1], seed=1)}
+    fig = backprop.plot_decision_panels(nets, X, y, height=3.0)
+    assert len(fig.axes) == 2
+    for ax, (label, net) in zip(fig.axes, nets.items()):
+        assert ax.get_title() == f"{label}: {np.mean(net.predict(X) == y):.0%} correct"
+    assert fig.get_size_inches()[1] == pytest.approx(3.0)
+
+
+@pytest.mark.parametrize(("call", "error", "argument"), [
+    (lambda: backprop.layer_gradient_rms("net", _X, _Y), TypeError, "model"),
+    (lambda: backprop.layer_gradient_rms(_MODEL, _X, np.zeros((3, 1))), ValueError, "Y"),
+    (lambda: backprop.plot_gradient_rms({}), TypeError, "rms"),
+    (lambda: backprop.plot_gradient_rms({"a": [1.0, np.nan]}), ValueError, "rms"),
+    (lambda: backprop.plot_gradient_rms({"a": [1.0, 2.0], "b": [1.0]}), ValueError, "rms"),
+    (lambda: backprop.plot_gradient_rms({"a": [1.0, 0.0]}), ValueError, "rms"),
+    (lambda: backprop.plot_loss_curve([]), ValueError, "epoch_loss"),
+    (lambda: backprop.plot_loss_curve([[0.1]]), ValueError, "epoch_loss"),
+    (lambda: backprop.plot_loss_comparison([]), TypeError, "runs"),
+    (lambda: backprop.plot_loss_comparison({"a": [1.0]}), TypeError, "runs"),
+    (lambda: backprop.plot_loss_comparison({"a": ([0.1, 0.2], [0.5])}), ValueError, "runs"),
+    (lambda: backprop.plot_loss_comparison({"a": ([0.1], [0.5])}, target=np.nan), ValueError, "target"),
+    (lambda: backprop.plot_decision_panels({"a": "net"}, _X, np.zeros(4)), TypeError, "networks"),
+    (lambda: backprop.plot_decision_panels({"a": _MODEL}, _X, np.zeros(3)), ValueError, "y"),
+    (lambda: backprop.plot_decision_panels({"a": _MODEL}, np.zeros((4, 3)), np.zeros(4)), ValueError, "X"),
+])
+def test_figure_helpers_check_their_arguments(call, error, argument, close_figures):
+    with pytest.raises(error, match=rf"\b{argument}\b"):
+        call()
