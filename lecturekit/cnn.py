@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from lecturekit._checks import check_module, check_positive_int
+import numpy as np
+
+from lecturekit._checks import check_array, check_module, check_positive_int
 
 if TYPE_CHECKING:
     import torch
@@ -265,3 +267,123 @@ def receptive_field_mask(model: torch.nn.Module, input_shape: tuple[int, ...]) -
         raise ValueError(f"input_shape {input_shape} does not fit the model: {error}") from error
     x[0, 0, x.shape[-2] // 2, x.shape[-1] // 2].backward()
     return (image.grad[0] != 0).any(dim=0).numpy()
+
+
+# --- small shifts: pixels against pooled edge maps ---------------------------------------------
+
+# The edge detectors of lecture 4 that lecture 5's shift experiment applies to a digit.
+EDGE_KERNELS = ("sobel_x", "sobel_y", "laplacian")
+MAX_POOL = 28  # pooling windows wider than an MNIST digit make no sense here
+
+
+def _check_images(name: str, images: Any) -> torch.Tensor:
+    """A float tensor batch ``N x 1 x H x W`` of finite numbers (a numpy array is converted)."""
+    import torch
+
+    if not isinstance(images, torch.Tensor):
+        images = torch.as_tensor(check_array(name, images, ndim=4), dtype=torch.float32)
+    if images.ndim != 4 or images.shape[1] != 1 or 0 in images.shape:
+        raise ValueError(f"{name} must be a batch of shape (N, 1, H, W), got {tuple(images.shape)}")
+    if not images.is_floating_point():
+        images = images.float()
+    if not bool(torch.isfinite(images).all()):
+        raise ValueError(f"{name} must contain only finite numbers (no NaN or inf)")
+    return images
+
+
+def edge_features(images: torch.Tensor, pool: int = 1) -> torch.Tensor:
+    """The edge maps of a batch of images, then a ReLU, then ``pool x pool`` max pooling (lecture 5).
+
+    ``images`` is ``N x 1 x H x W``; the maps are those of the kernels :data:`EDGE_KERNELS`
+    (Sobel x, Sobel y, Laplacian) with zero padding 1, so the result is ``N x 3 x H x W``
+    before pooling. ``pool=1`` means no pooling.
+    """
+    import torch
+    import torch.nn.functional as F
+
+    from lecturekit.kernels import KERNELS
+
+    images = _check_images("images", images)
+    pool = check_positive_int("pool", pool, maximum=MAX_POOL)
+    weight = torch.tensor(np.stack([KERNELS[name] for name in EDGE_KERNELS]),
+                          dtype=images.dtype)[:, None]
+    maps = F.relu(F.conv2d(images, weight, padding=1))
+    return F.max_pool2d(maps, pool) if pool > 1 else maps
+
+
+def shift(images: torch.Tensor, *, right: int = 0, down: int = 0) -> torch.Tensor:
+    """Move the content of a batch ``N x 1 x H x W`` right and down by whole pixels (lecture 5).
+
+    The gap is filled with black (0); pixels pushed over the edge are lost, so the result has
+    the shape of ``images``.
+    """
+    import torch.nn.functional as F
+
+    images = _check_images("images", images)
+    right = check_positive_int("right", right, minimum=0, maximum=images.shape[-1])
+    down = check_positive_int("down", down, minimum=0, maximum=images.shape[-2])
+    padded = F.pad(images, (right, 0, down, 0))
+    return padded[..., :images.shape[-2], :images.shape[-1]]
+
+
+def relative_change(before: torch.Tensor, after: torch.Tensor) -> np.ndarray:
+    """Per image of a batch: the size of ``after - before`` over the size of ``before`` (lecture 5).
+
+    Sizes are Euclidean norms over all values of an image; returns a numpy array of ``N``
+    numbers (0.5 means a change half as large as the image itself).
+    """
+    import torch
+
+    before, after = torch.as_tensor(before), torch.as_tensor(after)
+    if before.shape != after.shape or before.ndim < 2:
+        raise ValueError(f"before and after must be batches of the same shape, got "
+                         f"{tuple(before.shape)} and {tuple(after.shape)}")
+    size = before.flatten(1).norm(dim=1)
+    if bool((size == 0).any()):
+        raise ValueError("before must not hold an all-zero image (its change has no relative size)")
+    return ((after - before).flatten(1).norm(dim=1) / size).numpy()
+
+
+def shift_change(images: torch.Tensor, pool: int | None = None, *, right: int = 0,
+                 down: int = 0) -> float:
+    """How much a representation of ``images`` changes when they are shifted (lecture 5).
+
+    The representation is the raw pixels when ``pool`` is None, else :func:`edge_features`
+    with that pooling. Returns the mean over the batch of :func:`relative_change` between
+    the representation of ``images`` and that of ``shift(images, right=right, down=down)``.
+    """
+    images = _check_images("images", images)
+
+    def represent(batch: torch.Tensor) -> torch.Tensor:
+        return batch if pool is None else edge_features(batch, pool)
+
+    moved = shift(images, right=right, down=down)
+    return float(relative_change(represent(images), represent(moved)).mean())
+
+
+def shift_figure(images: torch.Tensor, pool: int = 4, *, right: int = 1) -> Figure:
+    """The first image of a batch and its pooled edge maps, before and after a shift (lecture 5).
+
+    Two rows: the pixels and :func:`edge_features` with ``pool x pool`` max pooling (the
+    three maps shown added up). Columns: before, shifted ``right`` pixels, and the absolute
+    difference, titled with the :func:`relative_change`. All panels of a row share one grey
+    scale. Returns the figure.
+    """
+    from lecturekit.plotting import new_figure
+
+    images = _check_images("images", images)[:1]
+    pool = check_positive_int("pool", pool, maximum=MAX_POOL)
+    moved = shift(images, right=right)
+    rows = [("pixels", images, moved),
+            ("pooled edge maps", edge_features(images, pool), edge_features(moved, pool))]
+    fig, axes = new_figure(3, 2, width=6.6, height=4.4)
+    for row, (name, before, after) in zip(axes, rows):
+        change = relative_change(before, after)[0]
+        before, after = before[0].sum(0).numpy(), after[0].sum(0).numpy()
+        shift_title = f"shifted by {right} pixel" + ("s" if right != 1 else "")
+        titles = [name, shift_title, f"difference: {change:.0%}"]
+        for ax, image, title in zip(row, [before, after, np.abs(after - before)], titles):
+            ax.imshow(image, cmap="gray", vmin=0, vmax=float(before.max()))
+            ax.set_title(title)
+            ax.set_axis_off()
+    return fig

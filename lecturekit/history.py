@@ -50,12 +50,12 @@ ILSVRC_TOP5: tuple[Entry, ...] = (
     Entry(2010, "NEC-UIUC", 28.2, False, "Russakovsky 2015", "hand-made features + linear SVMs"),
     Entry(2011, "XRCE", 25.8, False, "Russakovsky 2015", "Fisher vectors + linear classifiers"),
     Entry(2012, "AlexNet", 16.4, True, "Krizhevsky 2012",
-          "SuperVision team, 5 CNNs averaged; 15.3% with extra training images"),
+          "5 CNNs averaged; 15.3% with extra images"),
     Entry(2013, "Clarifai", 11.7, True, "Russakovsky 2015", "a ZFNet-style CNN, see Zeiler 2014"),
     Entry(2014, "VGG", 7.3, True, "Simonyan 2015", "second place in 2014; 7 CNNs averaged"),
     Entry(2014, "GoogLeNet", 6.7, True, "Szegedy 2015", "6.67%; 7 CNNs averaged"),
     Entry(2015, "ResNet", 3.57, True, "He 2016",
-          "6 residual nets with batch normalisation, up to 152 layers"),
+          "6 residual nets, up to 152 layers, batch normalised"),
     Entry(2016, "Trimps-Soushen", 2.99, True, "Hu 2018", "an ensemble of CNNs; 2.991% as quoted by Hu 2018"),
     Entry(2017, "SENet", 2.25, True, "Hu 2018", "2.251%; an ensemble of residual SE networks"),
 )
@@ -78,7 +78,7 @@ def plot_ilsvrc(ax: Axes | None = None, *, entries: tuple[Entry, ...] = ILSVRC_T
     if not entries:
         raise ValueError("entries must hold at least one Entry")
     if ax is None:
-        fig, ax = new_figure(width=11.5, height=5.2)
+        fig, ax = new_figure(width=12.0, height=3.7)
     else:
         fig = ax.figure
     positions = range(len(entries))
@@ -91,7 +91,7 @@ def plot_ilsvrc(ax: Axes | None = None, *, entries: tuple[Entry, ...] = ILSVRC_T
     labels = [entry.name.replace("-", "-\n") if len(entry.name) > 10 else entry.name for entry in entries]
     ax.set_xticks(list(positions), [f"{label}\n{entry.year}" for label, entry in zip(labels, entries)],
                   fontsize=13)
-    ax.set_ylabel("top-5 error on the test set (%)")
+    ax.set_ylabel("top-5 test error (%)")
     ax.set_ylim(0, max(entry.top5_error for entry in entries) * 1.15)
     ax.grid(axis="x", visible=False)
     handles = [Patch(color=CLASSIC_COLOR, label="hand-designed features"),

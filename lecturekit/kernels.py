@@ -153,6 +153,24 @@ def apply_kernel(image: Any, kernel: Any) -> np.ndarray:
     return correlate2d(image, kernel, padding=rows // 2)
 
 
+def torch_conv2d(image: Any, kernel: Any, *, stride: int = 1, padding: int = 0) -> np.ndarray:
+    """``torch.nn.functional.conv2d`` on one single-channel image, in float64 (lecture 4).
+
+    The image and the kernel become a batch of one image with one channel and a layer with
+    one kernel, as torch wants them; returns the one output map as a numpy array, to compare
+    with :func:`correlate2d` on the same arguments.
+    """
+    import torch
+    import torch.nn.functional as F
+
+    image, kernel = check_image("image", image), check_image("kernel", kernel)
+    stride, padding = check_window(image, kernel.shape, stride=stride, padding=padding)
+    # np.array copies: a named kernel is read-only, a flipped view has negative strides
+    x = torch.from_numpy(np.array(image))[None, None]
+    w = torch.from_numpy(np.array(kernel))[None, None]
+    return F.conv2d(x, w, stride=stride, padding=padding)[0, 0].numpy()
+
+
 # --- figures: grids with their numbers, galleries, the kernel explorer (lectures 4 and 5) ------
 
 HIGHLIGHT = "#d62728"
@@ -201,6 +219,25 @@ def draw_matrix(values: Any, *, ax: Axes | None = None, title: str | None = None
     if title:
         ax.set_title(title)
     return ax.figure
+
+
+def kernel_numbers(names: Sequence[str], *, width: float = 15.0, height: float = 2.8) -> Figure:
+    """The named kernels of :data:`KERNELS` side by side, each number written in (lecture 4).
+
+    One panel per name, titled with the name (underscores as spaces), drawn by
+    :func:`draw_matrix`. Returns the figure.
+    """
+    from lecturekit.plotting import new_figure
+
+    if isinstance(names, str) or not 0 < len(names) <= len(KERNELS):
+        raise ValueError(f"names must list 1 to {len(KERNELS)} kernel names, got {names!r}")
+    for name in names:
+        if name not in KERNELS:
+            raise ValueError(f"names must be kernels from {sorted(KERNELS)}, got {name!r}")
+    fig, axes = new_figure(len(names), width=width, height=height, squeeze=False)
+    for ax, name in zip(axes[0], names):
+        draw_matrix(KERNELS[name], ax=ax, title=name.replace("_", " "), cmap="Oranges", fontsize=13)
+    return fig
 
 
 def correlation_step(image: Any, kernel: Any, row: int, col: int, *, padding: int = 0) -> Figure:
@@ -255,6 +292,43 @@ def pooling_figure(x: Any, size: int, *, stride: int | None = None) -> Figure:
     return fig
 
 
+def _show_filtered(ax: Axes, image: np.ndarray, kernel: np.ndarray) -> None:
+    """Draw ``image`` filtered by ``kernel`` on ``ax``: grey levels in [0, 1], or for an edge
+    detector (numbers adding up to 0) the size of the output."""
+    out = apply_kernel(image, kernel)
+    if abs(kernel.sum()) < 1e-12:  # edge detector: strength of the edge
+        strength = np.abs(out)
+        ax.imshow(strength, cmap="gray", vmin=0, vmax=np.percentile(strength, 99.5) or 1.0)
+    else:
+        ax.imshow(out, cmap="gray", vmin=0, vmax=1)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+
+
+def filtered_image(image: Any, kernel: Any, *, ax: Axes | None = None, title: str | None = None,
+                   size: float = 3.6) -> Figure:
+    """One image filtered by one kernel, drawn as :func:`kernel_gallery` draws it (lecture 4).
+
+    ``kernel`` is a name from :data:`KERNELS` or a square array with an odd side. Smoothing
+    kernels are shown in grey levels, edge detectors as the size of their output. Draws on
+    ``ax`` (a new ``size`` x ``size`` inch figure when it is None) and returns the figure.
+    """
+    from lecturekit.plotting import new_figure
+
+    if isinstance(kernel, str):
+        if kernel not in KERNELS:
+            raise ValueError(f"kernel must be one of {sorted(KERNELS)} or an array, got {kernel!r}")
+        kernel = KERNELS[kernel]
+    image, kernel = check_image("image", image), check_image("kernel", kernel)
+    if ax is None:
+        _, ax = new_figure(width=size, height=size)
+    _show_filtered(ax, image, kernel)
+    if title:
+        ax.set_title(title)
+    return ax.figure
+
+
 def kernel_gallery(images: Mapping[str, Any], names: Sequence[str], *, size: float = 2.2) -> Figure:
     """Each image filtered by each named kernel of :data:`lecturekit.kernels.KERNELS` (lecture 4).
 
@@ -277,14 +351,7 @@ def kernel_gallery(images: Mapping[str, Any], names: Sequence[str], *, size: flo
     for row, (label, image) in enumerate(images.items()):
         for col, name in enumerate(names):
             ax = axes[row, col]
-            out = apply_kernel(image, name)
-            if KERNELS[name].sum() == 0:  # edge detector: strength of the edge
-                ax.imshow(np.abs(out), cmap="gray", vmin=0, vmax=np.percentile(np.abs(out), 99.5))
-            else:
-                ax.imshow(out, cmap="gray", vmin=0, vmax=1)
-            ax.set_xticks([])
-            ax.set_yticks([])
-            ax.grid(False)
+            _show_filtered(ax, image, KERNELS[name])
             if row == 0:
                 ax.set_title(name.replace("_", " "), fontsize=14)
             if col == 0:
@@ -292,14 +359,19 @@ def kernel_gallery(images: Mapping[str, Any], names: Sequence[str], *, size: flo
     return fig
 
 
-def feature_map_figure(image: Any, kernel: Any, *, title: str = "feature map") -> Figure:
-    """An image next to its feature map for one 3 x 3 kernel, the kernel's numbers printed (lecture 4)."""
+def feature_map_figure(image: Any, kernel: Any, *, title: str = "feature map",
+                       height: float = 3.0) -> Figure:
+    """An image next to its feature map for one 3 x 3 kernel, the kernel's numbers printed (lecture 4).
+
+    The figure is 12 inches wide and ``height`` inches tall (the default suits a slide with
+    a heading and a line of code above the figure).
+    """
     from lecturekit.plotting import new_figure
 
     kernel = check_array("kernel", kernel, shape=(3, 3))
     image = check_array("image", image, ndim=2)
     out = apply_kernel(image, kernel)
-    fig, axes = new_figure(3, width=12, height=4.2, gridspec_kw={"width_ratios": [4, 2.2, 4]})
+    fig, axes = new_figure(3, width=12, height=height, gridspec_kw={"width_ratios": [4, 2.2, 4]})
     axes[0].imshow(image, cmap="gray")
     axes[0].set_title("image")
     draw_matrix(kernel, ax=axes[1], title="kernel", cmap="Oranges", fontsize=15)

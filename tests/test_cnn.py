@@ -147,3 +147,78 @@ def test_receptive_field_errors():
         cnn.receptive_field_mask(nn.Sequential(nn.Conv2d(1, 1, 5)), (1, 4, 4))
     with pytest.raises(ValueError, match="input_shape"):
         cnn.receptive_field_mask(nn.Sequential(nn.AvgPool2d(2)), (1, 1, 1))
+
+
+# --- small shifts (lecture 5) -----------------------------------------------------------------
+
+def _digits(n=3, seed=0):
+    generator = torch.Generator().manual_seed(seed)
+    images = torch.zeros(n, 1, 12, 12)
+    images[:, :, 3:9, 4:8] = torch.rand(n, 1, 6, 4, generator=generator) + 0.5
+    return images
+
+
+def test_edge_features_are_relu_of_the_edge_maps_then_max_pooled():
+    import numpy as np
+    import torch.nn.functional as F
+
+    from lecturekit import kernels
+
+    images = _digits()
+    maps = cnn.edge_features(images)
+    assert maps.shape == (3, len(cnn.EDGE_KERNELS), 12, 12)
+    for channel, name in enumerate(cnn.EDGE_KERNELS):
+        expected = np.maximum(kernels.apply_kernel(images[1, 0].numpy(), name), 0)
+        np.testing.assert_allclose(maps[1, channel].numpy(), expected, atol=1e-5)
+    assert torch.equal(cnn.edge_features(images, 4), F.max_pool2d(maps, 4))
+    assert cnn.edge_features(images, 4).shape == (3, 3, 3, 3)
+
+
+def test_shift_moves_the_content_and_fills_with_black():
+    images = _digits()
+    moved = cnn.shift(images, right=2, down=1)
+    assert moved.shape == images.shape
+    assert torch.equal(moved[..., 1:, 2:], images[..., :-1, :-2])
+    assert moved[..., :1, :].abs().sum() == 0 and moved[..., :, :2].abs().sum() == 0
+    assert torch.equal(cnn.shift(images), images)
+
+
+def test_relative_change_and_shift_change():
+    images = _digits()
+    assert cnn.relative_change(images, images).tolist() == [0.0, 0.0, 0.0]
+    assert cnn.relative_change(images, 3 * images) == pytest.approx([2.0, 2.0, 2.0])
+    moved = cnn.shift(images, right=1)
+    expected = cnn.relative_change(images, moved).mean()
+    assert cnn.shift_change(images, right=1) == pytest.approx(expected)
+    pooled = cnn.relative_change(cnn.edge_features(images, 2), cnn.edge_features(moved, 2)).mean()
+    assert cnn.shift_change(images, 2, right=1) == pytest.approx(pooled)
+    assert cnn.shift_change(images, 1) == 0.0
+
+
+def test_shift_figure_titles_name_the_changes():
+    images = _digits()
+    fig = cnn.shift_figure(images, pool=2)
+    titles = [ax.get_title() for ax in fig.axes]
+    pixels = cnn.relative_change(images[:1], cnn.shift(images[:1], right=1))[0]
+    assert titles[:3] == ["pixels", "shifted by 1 pixel", f"difference: {pixels:.0%}"]
+    assert titles[3] == "pooled edge maps"
+    assert cnn.shift_figure(images, right=2).axes[1].get_title() == "shifted by 2 pixels"
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "argument"),
+    [
+        (lambda: cnn.edge_features(torch.zeros(2, 3, 8, 8)), ValueError, "images"),
+        (lambda: cnn.edge_features(torch.zeros(8, 8)), ValueError, "images"),
+        (lambda: cnn.edge_features(torch.full((1, 1, 8, 8), float("nan"))), ValueError, "images"),
+        (lambda: cnn.edge_features(torch.zeros(1, 1, 8, 8), 0), ValueError, "pool"),
+        (lambda: cnn.shift(torch.zeros(1, 1, 8, 8), right=-1), ValueError, "right"),
+        (lambda: cnn.shift(torch.zeros(1, 1, 8, 8), down=1.5), TypeError, "down"),
+        (lambda: cnn.relative_change(torch.ones(2, 4), torch.ones(2, 5)), ValueError, "before"),
+        (lambda: cnn.relative_change(torch.zeros(2, 4), torch.ones(2, 4)), ValueError, "before"),
+        (lambda: cnn.shift_figure(torch.zeros(1, 1, 8, 8), pool=100), ValueError, "pool"),
+    ],
+)
+def test_shift_helpers_check_their_arguments(call, error, argument):
+    with pytest.raises(error, match=rf"\b{argument}\b"):
+        call()

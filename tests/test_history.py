@@ -42,3 +42,10 @@ def test_the_notes_name_the_ensembles_behind_the_best_results():
             assert "ensemble" in entry.note or "nets" in entry.note, entry
     assert "residual" in next(e for e in history.ILSVRC_TOP5 if e.name == "ResNet").note
     assert "batch normalisation" in history.__doc__
+
+
+def test_the_table_printed_on_the_slide_fits_a_line():
+    # Lecture 5 prints one line per entry; a slide's output shows about 92 characters.
+    for entry in history.ILSVRC_TOP5:
+        line = f"{entry.year} {entry.name:<15}{entry.top5_error:>5}% [{entry.source}] ({entry.note})"
+        assert len(line) <= 92, line

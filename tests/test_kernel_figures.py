@@ -56,3 +56,52 @@ def test_kernel_explorer_loads_presets():
     np.testing.assert_array_equal(values, kernels.KERNELS["sobel_y"])
     with pytest.raises(ValueError, match="kernel"):
         kernels.kernel_explorer(np.ones((5, 5)), "emboss")
+
+
+def test_kernel_numbers_draws_each_named_kernel_with_its_numbers():
+    fig = kernels.kernel_numbers(["box_blur", "sobel_x"])
+    assert [ax.get_title() for ax in fig.axes] == ["box blur", "sobel x"]
+    assert sorted(t.get_text() for t in fig.axes[1].texts) == sorted(
+        ["-1", "0", "1", "-2", "0", "2", "-1", "0", "1"])
+    with pytest.raises(ValueError, match="names"):
+        kernels.kernel_numbers(["emboss"])
+    with pytest.raises(ValueError, match="names"):
+        kernels.kernel_numbers("sobel_x")
+    with pytest.raises(ValueError, match="names"):
+        kernels.kernel_numbers([])
+
+
+def test_filtered_image_shows_what_the_gallery_shows():
+    rng = np.random.default_rng(1)
+    image = rng.random((9, 7))
+    for name in ("gaussian_blur", "sobel_y"):
+        fig = kernels.filtered_image(image, name, title="which?")
+        ax = fig.axes[0]
+        gallery = kernels.kernel_gallery({"x": image}, [name]).axes[0]
+        np.testing.assert_array_equal(ax.images[0].get_array(), gallery.images[0].get_array())
+        assert ax.images[0].get_clim() == gallery.images[0].get_clim()
+        assert ax.get_title() == "which?"
+    edges = kernels.filtered_image(image, np.array([[0, 0, 0], [-1, 0, 1], [0, 0, 0]]))
+    assert edges.axes[0].images[0].get_array().min() >= 0  # an edge detector: its size
+
+
+def test_filtered_image_draws_on_a_given_axes_and_checks_its_arguments():
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2)
+    assert kernels.filtered_image(np.ones((5, 5)), "identity", ax=axes[1]) is fig
+    assert len(axes[1].images) == 1 and not axes[0].images
+    plt.close(fig)
+    with pytest.raises(ValueError, match="kernel"):
+        kernels.filtered_image(np.ones((5, 5)), "emboss")
+    with pytest.raises(ValueError, match="image"):
+        kernels.filtered_image(np.ones(5), "identity")
+    with pytest.raises(ValueError, match="kernel"):
+        kernels.filtered_image(np.ones((5, 5)), np.ones((2, 2)))
+
+
+def test_feature_map_figure_takes_a_height():
+    short = kernels.feature_map_figure(np.ones((8, 8)), kernels.KERNELS["sobel_x"], height=2.5)
+    assert tuple(short.get_size_inches()) == (12.0, 2.5)
+    with pytest.raises(ValueError, match="height"):
+        kernels.feature_map_figure(np.ones((8, 8)), kernels.KERNELS["sobel_x"], height=0)

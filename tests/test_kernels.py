@@ -212,3 +212,36 @@ def test_boundary_checks_name_the_argument(call, error, argument):
 def test_padding_lets_a_small_image_through():
     out = kernels.correlate2d(np.ones((2, 2)), np.ones((3, 3)), padding=1)
     np.testing.assert_array_equal(out, np.full((2, 2), 4.0))
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_torch_conv2d_is_torch_and_agrees_with_correlate2d(seed):
+    rng = np.random.default_rng(seed)
+    image, kernel, stride, padding = _random_case(rng)
+    ours = kernels.torch_conv2d(image, kernel, stride=stride, padding=padding)
+    np.testing.assert_allclose(ours, _torch_conv(image, kernel, stride, padding), atol=1e-12)
+    np.testing.assert_allclose(ours, kernels.correlate2d(image, kernel, stride=stride, padding=padding),
+                               atol=1e-9)
+    assert ours.dtype == np.float64
+
+
+def test_torch_conv2d_takes_read_only_and_flipped_kernels():
+    image = np.arange(30.0).reshape(5, 6)
+    sobel = kernels.KERNELS["sobel_x"]  # read-only
+    flipped = kernels.torch_conv2d(image, sobel[::-1, ::-1], padding=1)  # negative strides
+    np.testing.assert_allclose(flipped, -kernels.torch_conv2d(image, sobel, padding=1))
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "argument"),
+    [
+        (lambda: kernels.torch_conv2d(np.ones(5), np.ones((3, 3))), ValueError, "image"),
+        (lambda: kernels.torch_conv2d(np.ones((5, 5)), np.full((3, 3), np.nan)), ValueError, "kernel"),
+        (lambda: kernels.torch_conv2d(np.ones((2, 2)), np.ones((3, 3))), ValueError, "image"),
+        (lambda: kernels.torch_conv2d(np.ones((5, 5)), np.ones((3, 3)), stride=0), ValueError, "stride"),
+        (lambda: kernels.torch_conv2d(np.ones((5, 5)), np.ones((3, 3)), padding=-1), ValueError, "padding"),
+    ],
+)
+def test_torch_conv2d_checks_its_arguments(call, error, argument):
+    with pytest.raises(error, match=rf"\b{argument}\b"):
+        call()
