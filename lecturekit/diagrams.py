@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from lecturekit._checks import check_real
 from lecturekit._checks import check_sizes as check_network_sizes
 
 if TYPE_CHECKING:
@@ -50,11 +51,12 @@ def _drawn_rows(size: int) -> tuple[list[float], bool]:
 
 
 def draw_network(sizes: Sequence[int], *, labels: Sequence[str] | None = None, ax: Axes | None = None,
-                 title: str | None = None) -> Figure:
+                 title: str | None = None, height: float | None = None) -> Figure:
     """Draw a fully connected network with the given layer sizes and return the figure (lecture 2).
 
     ``labels`` names the layers (default input, hidden ..., output); each label is shown
-    under its column together with the layer size. With ``ax`` the diagram is drawn there.
+    under its column together with the layer size. With ``ax`` the diagram is drawn there;
+    otherwise on a new figure ``height`` inches tall (default: from the largest layer drawn).
     Raises ``TypeError``/``ValueError`` for sizes that are not 2 to 12 positive ints up to
     100,000, or labels that do not match the layers.
     """
@@ -67,17 +69,23 @@ def draw_network(sizes: Sequence[int], *, labels: Sequence[str] | None = None, a
         raise ValueError(f"labels must hold one string per layer ({len(sizes)}), got {list(labels)!r}")
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a string, got {type(title).__name__}")
+    if height is not None:
+        height = check_real("height", height, minimum=1.0)
+        if height > 20:
+            raise ValueError(f"height is in inches, at most 20; got {height}")
 
     from matplotlib.collections import LineCollection
     from matplotlib.patches import Circle
 
     from lecturekit import plotting
 
+    tallest = max(len(_drawn_rows(size)[0]) for size in sizes)
     if ax is None:
-        tallest = max(len(_drawn_rows(size)[0]) for size in sizes)
-        _, ax = plotting.new_figure(width=max(5.0, 2.2 * len(sizes)), height=max(3.5, 0.62 * tallest + 1.6))
+        if height is None:
+            height = max(3.5, 0.62 * tallest + 1.6)
+        _, ax = plotting.new_figure(width=max(5.0, 2.2 * len(sizes)), height=height)
     columns = [_drawn_rows(size) for size in sizes]
-    x_gap = 2.0
+    x_gap = max(2.0, 0.25 * tallest)  # tall columns further apart, so that their labels fit
     segments = []
     for layer in range(len(sizes) - 1):
         for y_from in columns[layer][0]:

@@ -8,7 +8,7 @@ moves the weights towards the point's side: ``w += lr * (y - y_hat) * x`` and
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -37,10 +37,8 @@ def _check_data(X: Any, y: Any | None = None) -> tuple[np.ndarray, np.ndarray | 
 
 def perceptron_update(weights: np.ndarray, bias: float, x: np.ndarray, y: int,
                       lr: float = 1.0) -> tuple[np.ndarray, float]:
-    """One step of the perceptron rule for one sample ``(x, y)`` (lecture 1).
-
-    Returns the new ``(weights, bias)``; they change only when the prediction is wrong.
-    """
+    """One step of the perceptron rule for one sample ``(x, y)`` (lecture 1): the new
+    ``(weights, bias)``, changed only when the prediction is wrong."""
     prediction = 1 if weights @ x + bias >= 0 else 0
     error = y - prediction  # +1, 0 or -1
     return weights + lr * error * x, bias + lr * error
@@ -121,9 +119,14 @@ class Perceptron:
     @property
     def best_accuracy(self) -> float:
         """The highest training accuracy reached at the end of any epoch (lecture 1)."""
+        return self.best_record.accuracy
+
+    @property
+    def best_record(self) -> EpochRecord:
+        """The first epoch whose training accuracy is the highest of all (lecture 1)."""
         if not self.history:
             raise RuntimeError("the perceptron is not fitted yet; call fit(X, y) first")
-        return max(record.accuracy for record in self.history)
+        return max(self.history, key=lambda record: record.accuracy)
 
     def decision_function(self, X: Any) -> np.ndarray:
         """The weighted sums ``z = X @ w + b`` for each row of ``X`` (lecture 1)."""
@@ -179,8 +182,93 @@ def plot_boundary(weights: Any, bias: float, X: Any, y: Any, *, ax: Axes | None 
     return ax.figure
 
 
+def plot_boundaries(settings: Sequence[tuple[Any, float]], X: Any, y: Any) -> Figure:
+    """One panel per ``(weights, bias)`` in ``settings``, side by side: each boundary line
+    over the same data, its accuracy in the title (lecture 1)."""
+    from lecturekit import plotting
+
+    if isinstance(settings, (str, bytes)) or not isinstance(settings, Sequence) or not settings:
+        raise TypeError("settings must be a non-empty list of (weights, bias) pairs")
+    if len(settings) > 6:
+        raise ValueError(f"settings must hold at most 6 (weights, bias) pairs, got {len(settings)}")
+    for index, setting in enumerate(settings):
+        if not isinstance(setting, (tuple, list)) or len(setting) != 2:
+            raise TypeError(f"settings[{index}] must be a (weights, bias) pair, got {setting!r}")
+        check_array(f"settings[{index}] weights", setting[0], shape=(2,))
+        check_real(f"settings[{index}] bias", setting[1])
+    X, y = _check_data(X, y)
+    count = len(settings)
+    fig, axes = plotting.new_figure(count, width=min(4.4 * count, 13.0), height=4.4,
+                                    squeeze=False, sharey=True)
+    for ax, (weights, bias) in zip(axes[0], settings):
+        plot_boundary(weights, bias, X, y, ax=ax)
+    for ax in axes[0][1:]:
+        ax.set_ylabel("")
+    return fig
+
+
+def boundary_explorer(X: Any, y: Any, *, weights: Any = (1.0, 0.0), bias: float = -1.0) -> Any:
+    """Sliders for ``w1``, ``w2`` and ``b`` beside the live :func:`plot_boundary` of the
+    data (lecture 1).
+
+    Returns an ipywidgets box: the sliders on the left (``box.children[0].children``, from
+    ``weights`` and ``bias``), the figure on the right; moving a slider redraws the line.
+    """
+    X, y = _check_data(X, y)
+    if X.shape[1] != 2:
+        raise ValueError(f"X must have 2 features to be drawn in the plane, got {X.shape[1]}")
+    w1, w2 = check_array("weights", weights, shape=(2,))
+    bias = check_real("bias", bias)
+    if not (abs(w1) <= 3 and abs(w2) <= 3 and abs(bias) <= 6):
+        raise ValueError(f"weights must lie in [-3, 3] and bias in [-6, 6], got {(w1, w2)} and {bias}")
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    from lecturekit import plotting
+
+    def slider(name: str, value: float, limit: float) -> Any:
+        return widgets.FloatSlider(value=float(value), min=-limit, max=limit, step=0.1, description=name)
+
+    sliders = {"w1": slider("w1", w1, 3.0), "w2": slider("w2", w2, 3.0), "b": slider("b", bias, 6.0)}
+
+    def show(w1: float, w2: float, b: float) -> None:
+        figure, ax = plotting.new_figure(width=4.4, height=3.4)
+        plot_boundary([w1, w2], b, X, y, ax=ax)
+        plt.show()
+        plt.close(figure)
+
+    output = widgets.interactive_output(show, sliders)
+    return widgets.HBox([widgets.VBox(list(sliders.values())), output])
+
+
+def plot_history(model: Perceptron, X: Any, y: Any, *, title: str = "accuracy after each epoch") -> Figure:
+    """The training accuracy after each epoch, with a dashed line at the best (left), and the
+    line of the first best epoch over the data (right) (lecture 1)."""
+    from lecturekit import plotting
+
+    if not isinstance(model, Perceptron):
+        raise TypeError(f"model must be a Perceptron, got {type(model).__name__}")
+    if not isinstance(title, str):
+        raise TypeError(f"title must be a string, got {type(title).__name__}")
+    best = model.best_record  # raises when the model is not fitted
+    X, y = _check_data(X, y)
+    accuracies = [record.accuracy for record in model.history]
+    fig, (left, right) = plotting.new_figure(2, width=11.0, height=3.4)
+    left.plot(range(1, len(accuracies) + 1), accuracies, "o-", markersize=4)
+    left.axhline(best.accuracy, color="k", linestyle="--", linewidth=1.2)
+    left.set_ylim(0, 1.05)
+    left.set_xlabel("epoch")
+    left.set_ylabel("training accuracy")
+    left.set_title(title)
+    plot_boundary(best.weights, best.bias, X, y, ax=right,
+                  title=f"its best line (epoch {best.epoch}): {best.accuracy:.0%}")
+    return fig
+
+
 def plot_epochs(model: Perceptron, X: Any, y: Any, *, ncols: int = 4, max_panels: int = 8) -> Figure:
-    """One panel per epoch of ``model.history`` with that epoch's boundary (lecture 1)."""
+    """One panel per epoch of ``model.history`` with that epoch's boundary (lecture 1).
+
+    The panels share their axes and are sized so that a row is at most 12 inches wide."""
     from lecturekit import plotting
 
     if not isinstance(model, Perceptron):
@@ -192,7 +280,8 @@ def plot_epochs(model: Perceptron, X: Any, y: Any, *, ncols: int = 4, max_panels
     records = model.history[:max_panels]
     ncols = min(ncols, len(records))
     nrows = -(-len(records) // ncols)
-    fig, axes = plotting.new_figure(ncols, nrows, width=3.6 * ncols, height=3.5 * nrows,
+    size = min(3.6, 12.0 / ncols)  # one panel, in inches
+    fig, axes = plotting.new_figure(ncols, nrows, width=size * ncols, height=(size - 0.1) * nrows,
                                     squeeze=False, sharex=True, sharey=True)
     for ax, record in zip(axes.flat, records):
         plot_boundary(record.weights, record.bias, X, y, ax=ax,

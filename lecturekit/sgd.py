@@ -56,7 +56,8 @@ def cost(weights: np.ndarray, bias: float, X: np.ndarray, y: np.ndarray) -> floa
     return float(0.5 * np.mean(residual**2))
 
 
-def gradients(weights: np.ndarray, bias: float, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+def gradients(weights: np.ndarray, bias: float, X: np.ndarray,
+              y: np.ndarray) -> tuple[np.ndarray, float]:
     """``(dC/dw, dC/db)`` of :func:`cost` over the samples ``X, y`` (a minibatch) (lecture 2)."""
     residual = X @ weights + bias - y
     return X.T @ residual / len(y), float(np.mean(residual))
@@ -105,9 +106,10 @@ def momentum_step(params: np.ndarray, grad: np.ndarray, velocity: np.ndarray, *,
     return params - lr * velocity, velocity
 
 
-def adam_step(params: np.ndarray, grad: np.ndarray, state: tuple, *, lr: float, beta1: float = 0.9,
-              beta2: float = 0.999, eps: float = 1e-8) -> tuple[np.ndarray, tuple]:
-    """Adam (Kingma & Ba 2015), as ``torch.optim.Adam``; ``state`` is ``(m, v, t)`` (lecture 2)."""
+def adam_step(params: np.ndarray, grad: np.ndarray, state: tuple, *, lr: float,
+              beta1: float = 0.9, beta2: float = 0.999,
+              eps: float = 1e-8) -> tuple[np.ndarray, tuple]:
+    """Adam (Kingma & Ba 2015) as ``torch.optim.Adam``; state: ``(m, v, t)`` (lecture 2)."""
     m, v, t = state
     t = t + 1
     m = beta1 * m + (1 - beta1) * grad          # average gradient
@@ -246,7 +248,7 @@ def plot_costs(runs: Mapping[str, SGDRun], *, per_epoch: bool = False, ax: Axes 
     if not isinstance(runs, Mapping) or not runs:
         raise TypeError("runs must be a non-empty dict from a label to an SGDRun")
     if ax is None:
-        _, ax = plotting.new_figure(width=9.0, height=4.6)
+        _, ax = plotting.new_figure(width=9.0, height=3.6)
     for label, run in runs.items():
         if not isinstance(run, SGDRun):
             raise TypeError(f"runs[{label!r}] must be an SGDRun, got {type(run).__name__}")
@@ -263,3 +265,74 @@ def plot_costs(runs: Mapping[str, SGDRun], *, per_epoch: bool = False, ax: Axes 
     if title:
         ax.set_title(title)
     return ax.figure
+
+
+def plot_batch_runs(runs: Mapping[str, SGDRun]) -> Figure:
+    """The cost curves of ``runs`` twice, side by side: against epochs (left) and against
+    updates on a log scale (right), so that runs with different batch sizes compare both
+    per pass over the data and per step (lecture 2)."""
+    from lecturekit import plotting
+
+    if not isinstance(runs, Mapping) or not runs:
+        raise TypeError("runs must be a non-empty dict from a label to an SGDRun")
+    fig, (left, right) = plotting.new_figure(2, width=12.0, height=3.1)
+    plot_costs(runs, per_epoch=True, ax=left, title="per epoch")
+    plot_costs(runs, ax=right, title="per update")
+    right.set_xscale("log")
+    right.set_xlabel("updates (log scale)")
+    return fig
+
+
+def _check_races(runs: Any) -> dict[str, dict[str, SGDRun]]:
+    if not isinstance(runs, Mapping) or not runs:
+        raise TypeError("runs must be a non-empty dict from a problem to a dict of SGDRun")
+    for problem, inner in runs.items():
+        if not isinstance(inner, Mapping) or not inner:
+            raise TypeError(f"runs[{problem!r}] must be a non-empty dict from a label to an SGDRun")
+        for label, run in inner.items():
+            if not isinstance(run, SGDRun):
+                raise TypeError(f"runs[{problem!r}][{label!r}] must be an SGDRun, got {type(run).__name__}")
+    return {problem: dict(inner) for problem, inner in runs.items()}
+
+
+def steps_table(runs: Mapping[str, Mapping[str, SGDRun]], threshold: float) -> str:
+    """A table of how many updates each run needed to bring the cost down to ``threshold``,
+    with its learning rate in brackets: one row per label (optimiser), one column per
+    problem (the outer keys of ``runs``); "-" where a run never got there (lecture 2)."""
+    runs = _check_races(runs)
+    threshold = check_real("threshold", threshold)
+    labels = list(dict.fromkeys(label for inner in runs.values() for label in inner))
+    first = max(len("steps (eta)"), *(len(label) for label in labels))
+    widths = [max(18, len(problem) + 2) for problem in runs]
+    lines = [f"{'steps (eta)':<{first}}" + "".join(f"{p:>{w}}" for p, w in zip(runs, widths))]
+    for label in labels:
+        cells = []
+        for inner in runs.values():
+            run = inner.get(label)
+            steps = None if run is None else run.updates_to(threshold)
+            cells.append("-" if steps is None else f"{steps} ({run.lr:.2g})")
+        lines.append(f"{label:<{first}}" + "".join(f"{c:>{w}}" for c, w in zip(cells, widths)))
+    return "\n".join(lines)
+
+
+def plot_races(runs: Mapping[str, Mapping[str, SGDRun]], *, minimum: float, goal: float) -> Figure:
+    """One panel per problem (the outer keys of ``runs``), sharing the y-axis: the cost above
+    its ``minimum`` for each run in it (:func:`plot_costs`) and a dotted line at the ``goal``
+    cost (lecture 2)."""
+    from lecturekit import plotting
+
+    runs = _check_races(runs)
+    minimum = check_real("minimum", minimum)
+    goal = check_real("goal", goal)
+    if not goal > minimum:
+        raise ValueError(f"goal must be above the minimum ({minimum:.3g}), got {goal:.3g}")
+    if len(runs) > 4:
+        raise ValueError(f"runs must hold at most 4 problems (one panel each), got {len(runs)}")
+    fig, axes = plotting.new_figure(len(runs), width=min(6.0 * len(runs), 12.0), height=3.2,
+                                    squeeze=False, sharey=True)
+    for ax, (problem, inner) in zip(axes[0], runs.items()):
+        plot_costs(inner, ax=ax, minimum=minimum, title=f"{problem}: cost above its minimum")
+        ax.axhline(goal - minimum, color="k", linestyle=":", linewidth=1.2)
+    for ax in axes[0][1:]:
+        ax.set_ylabel("")
+    return fig

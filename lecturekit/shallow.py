@@ -124,6 +124,16 @@ def predict(model: nn.Module, X: Any) -> np.ndarray:
         return model(X).cpu().numpy()
 
 
+def predict_classes(model: nn.Module, X: Any) -> np.ndarray:
+    """The class (int64) the model gives each row of ``X`` (lecture 2): with one output, 1
+    where its raw score is above 0 (the sigmoid above 1/2), else 0; with several, the index
+    of the largest output."""
+    scores = predict(model, X)
+    if scores.shape[1] == 1:
+        return (scores[:, 0] > 0).astype(np.int64)
+    return np.argmax(scores, axis=1).astype(np.int64)
+
+
 def spread_kinks(model: nn.Sequential, *, low: float = -1.0, high: float = 1.0,
                  seed: int = 0) -> nn.Sequential:
     """Re-initialise the first layer of a 1-input ReLU network: every kink inside the data (lecture 2).
@@ -241,4 +251,27 @@ def plot_approximation(x: Any, results: Sequence[WidthResult]) -> Figure:
     right.set_ylabel("error")
     right.set_title("error against width")
     right.legend(loc="upper right")
+    return fig
+
+
+def plot_training(model: nn.Module, X: Any, y: Any, losses: Any) -> Figure:
+    """A 2-input classifier after training (lecture 2): the plane shaded by the class
+    :func:`predict_classes` gives each point, with the data (left), and the training loss
+    of every step on a log scale (right)."""
+    from lecturekit import plotting
+
+    check_module("model", model)
+    X = check_array("X", X, shape=(None, 2))
+    y = check_array("y", y, shape=(X.shape[0],))
+    losses = check_array("losses", losses, ndim=1)
+    if not len(losses):
+        raise ValueError("losses must hold the loss of at least one step")
+    fig, (left, right) = plotting.new_figure(2, width=11.0, height=3.8)
+    plotting.plot_decision_regions(partial(predict_classes, model), X, y, ax=left,
+                                   title="decision regions")
+    right.plot(losses)
+    right.set_yscale("log")
+    right.set_xlabel("step")
+    right.set_ylabel("loss")
+    right.set_title("training loss")
     return fig

@@ -103,3 +103,14 @@ def test_bad_labels_and_title():
         diagrams.draw_network([2, 3, 1], labels="abc")
     with pytest.raises(TypeError, match="title"):
         diagrams.draw_network([2, 3, 1], title=3)
+
+
+def test_height_sets_the_figure_height():
+    fig = diagrams.draw_network([784, 16, 10], height=4.2)
+    assert fig.get_size_inches()[1] == pytest.approx(4.2)
+    assert diagrams.node_count(fig) == 8 + 8 + 10  # abbreviated layers: 8 nodes and an ellipsis
+    with pytest.raises(ValueError, match="height"):
+        diagrams.draw_network([2, 1], height=0.5)
+    with pytest.raises(ValueError, match="height"):
+        diagrams.draw_network([2, 1], height=30)
+    plt.close("all")

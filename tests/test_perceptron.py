@@ -1,6 +1,7 @@
 """lecturekit.perceptron: the rule converges on separable data, never on XOR; clear errors."""
 
 import matplotlib
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -141,3 +142,71 @@ def test_plot_epochs_one_panel_per_epoch():
         perceptron.plot_epochs("model", X, y)
     with pytest.raises(RuntimeError):
         perceptron.plot_epochs(perceptron.Perceptron(), X, y)
+
+
+def test_best_record_is_the_first_best_epoch():
+    X, y = toydata.xor()
+    model = perceptron.Perceptron(seed=0).fit(X, y, epochs=100)
+    best = model.best_record
+    assert best.accuracy == model.best_accuracy == max(r.accuracy for r in model.history)
+    assert all(r.accuracy < best.accuracy for r in model.history[:best.epoch - 1])
+    with pytest.raises(RuntimeError, match="not fitted"):
+        perceptron.Perceptron().best_record  # noqa: B018
+
+
+def test_plot_boundaries_one_panel_per_setting():
+    X, y = _blobs()
+    settings = [([1.0, 0.0], -1.0), ([1.0, 1.0], -2.0)]
+    fig = perceptron.plot_boundaries(settings, X, y)
+    assert len(fig.axes) == 2
+    assert [ax.get_title() for ax in fig.axes] == [
+        perceptron.plot_boundary(w, b, X, y).axes[0].get_title() for w, b in settings]
+    assert fig.axes[1].get_ylabel() == ""  # the panels share the y-axis
+    assert fig.get_size_inches()[0] <= 13.0
+    with pytest.raises(TypeError, match="settings"):
+        perceptron.plot_boundaries([], X, y)
+    with pytest.raises(TypeError, match=r"settings\[1\]"):
+        perceptron.plot_boundaries([([1.0, 0.0], -1.0), ([1.0, 0.0], -1.0, 2.0)], X, y)
+    with pytest.raises(ValueError, match=r"settings\[0\] weights"):
+        perceptron.plot_boundaries([([1.0, 0.0, 2.0], -1.0)], X, y)
+    with pytest.raises(ValueError, match=r"\by\b"):
+        perceptron.plot_boundaries(settings, X, y[:-1])
+    plt.close("all")
+
+
+def test_boundary_explorer_sliders_redraw_the_line():
+    X, y = _blobs()
+    box = perceptron.boundary_explorer(X, y, weights=[1.0, 1.0], bias=-2.0)
+    sliders, output = box.children
+    assert [s.description for s in sliders.children] == ["w1", "w2", "b"]
+    assert [s.value for s in sliders.children] == [1.0, 1.0, -2.0]
+    assert [(s.min, s.max) for s in sliders.children] == [(-3.0, 3.0), (-3.0, 3.0), (-6.0, 6.0)]
+    with pytest.raises(ValueError, match="2 features"):
+        perceptron.boundary_explorer(np.zeros((3, 3)), [0, 1, 0])
+    with pytest.raises(ValueError, match="bias"):
+        perceptron.boundary_explorer(X, y, bias=7.0)
+    with pytest.raises(ValueError, match="NaN|finite"):
+        perceptron.boundary_explorer(np.full((3, 2), np.nan), [0, 1, 0])
+
+
+def test_plot_history_marks_the_best_epoch():
+    X, y = toydata.xor()
+    model = perceptron.Perceptron(seed=0).fit(X, y, epochs=100)
+    fig = perceptron.plot_history(model, X, y)
+    left, right = fig.axes
+    np.testing.assert_allclose(left.lines[0].get_ydata(), [r.accuracy for r in model.history])
+    assert left.lines[1].get_ydata()[0] == model.best_accuracy  # the dashed line at the best
+    assert f"epoch {model.best_record.epoch}" in right.get_title()
+    with pytest.raises(TypeError, match="Perceptron"):
+        perceptron.plot_history("model", X, y)
+    with pytest.raises(RuntimeError, match="not fitted"):
+        perceptron.plot_history(perceptron.Perceptron(), X, y)
+    plt.close("all")
+
+
+def test_plot_epochs_fits_a_row_on_a_slide():
+    X, y = _blobs()
+    model = perceptron.Perceptron().fit(X, y)
+    width, height = perceptron.plot_epochs(model, X, y, ncols=len(model.history)).get_size_inches()
+    assert width <= 12.0 + 1e-9 and height < width
+    plt.close("all")

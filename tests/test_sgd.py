@@ -1,6 +1,7 @@
 """lecturekit.sgd: gradients, the learning-rate threshold, batch sizes, clear errors."""
 
 import matplotlib
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -271,3 +272,54 @@ def test_plot_costs_above_the_minimum():
     shown = ax.lines[0].get_ydata()
     np.testing.assert_allclose(shown, np.maximum(runs["plain"].costs - best, 1e-16))
     assert shown.min() > 0 and "min" in ax.get_ylabel()
+
+
+def _races():
+    best = sgd.best_cost(X, Y)
+    goal = 1.01 * best
+    runs = {problem: {name: sgd.run_sgd(data, Y, lr=lr, batch_size=len(Y), epochs=200,
+                                        optimizer=opt)
+                      for name, opt, lr in (("plain", "sgd", 0.5), ("Adam", "adam", 0.1))}
+            for problem, data in (("round", X), ("narrow", X * np.array([1.0, 10.0])))}
+    return runs, best, goal
+
+
+def test_steps_table_counts_the_updates_to_the_goal():
+    runs, _, goal = _races()
+    lines = sgd.steps_table(runs, goal).splitlines()
+    assert lines[0].split() == ["steps", "(eta)", "round", "narrow"]
+    assert [line.split()[0] for line in lines[1:]] == ["plain", "Adam"]
+    plain = runs["round"]["plain"]
+    assert lines[1].split()[1:3] == [str(plain.updates_to(goal)), f"({plain.lr:.2g})"]
+    never = sgd.steps_table({"round": {"plain": runs["round"]["plain"]}}, -1.0)
+    assert never.splitlines()[1].split() == ["plain", "-"]
+    with pytest.raises(TypeError, match="runs"):
+        sgd.steps_table({}, goal)
+    with pytest.raises(TypeError, match=r"runs\['round'\]\['x'\]"):
+        sgd.steps_table({"round": {"x": 3}}, goal)
+
+
+def test_plot_races_one_panel_per_problem():
+    runs, best, goal = _races()
+    fig = sgd.plot_races(runs, minimum=best, goal=goal)
+    assert [ax.get_title() for ax in fig.axes] == ["round: cost above its minimum",
+                                                   "narrow: cost above its minimum"]
+    for ax, inner in zip(fig.axes, runs.values()):
+        assert [line.get_label() for line in ax.lines[:2]] == list(inner)
+        assert ax.lines[-1].get_ydata()[0] == pytest.approx(goal - best)  # the goal, dotted
+    with pytest.raises(ValueError, match="goal"):
+        sgd.plot_races(runs, minimum=best, goal=best)
+    with pytest.raises(TypeError, match="runs"):
+        sgd.plot_races({"round": []}, minimum=best, goal=goal)
+    plt.close("all")
+
+
+def test_plot_batch_runs_per_epoch_and_per_update():
+    runs = {f"batch {size}": sgd.run_sgd(X, Y, lr=0.1, batch_size=size, epochs=2)
+            for size in (10, 120)}
+    left, right = sgd.plot_batch_runs(runs).axes
+    assert left.get_xlabel() == "epochs" and right.get_xscale() == "log"
+    np.testing.assert_allclose(right.lines[0].get_xdata(), np.arange(len(runs["batch 10"].costs)))
+    with pytest.raises(TypeError, match="runs"):
+        sgd.plot_batch_runs([])
+    plt.close("all")

@@ -142,3 +142,32 @@ def test_fit_with_momentum_is_gradient_descent_with_momentum_0_9():
 def test_inputs_of_the_wrong_width_are_named():
     with pytest.raises(ValueError, match=r"X must have 1 columns"):
         shallow.predict(shallow.torch_mlp([1, 3, 1]), np.zeros((4, 2)))
+
+
+def test_predict_classes_thresholds_one_output_and_takes_the_largest_of_several():
+    X, y = toydata.xor()
+    model = shallow.torch_mlp([2, 4, 1], activation="tanh", seed=0)
+    shallow.fit(model, X, y[:, None], loss="bce", optimizer="sgd", lr=0.5, steps=1000)
+    labels = shallow.predict_classes(model, X)
+    assert labels.dtype == np.int64 and np.array_equal(labels, y)
+    three = shallow.torch_mlp([2, 3], seed=1)
+    np.testing.assert_array_equal(shallow.predict_classes(three, X),
+                                  np.argmax(shallow.predict(three, X), axis=1))
+
+
+def test_plot_training_regions_and_loss():
+    import matplotlib.pyplot as plt
+
+    X, y = toydata.xor()
+    model = shallow.torch_mlp([2, 4, 1], activation="tanh", seed=0)
+    losses = shallow.fit(model, X, y[:, None], loss="bce", optimizer="sgd", lr=0.5, steps=300)
+    left, right = shallow.plot_training(model, X, y, losses).axes
+    assert left.get_title() == "decision regions" and right.get_yscale() == "log"
+    np.testing.assert_allclose(right.lines[0].get_ydata(), losses)
+    with pytest.raises(ValueError, match="losses"):
+        shallow.plot_training(model, X, y, [])
+    with pytest.raises(ValueError, match=r"\by\b"):
+        shallow.plot_training(model, X, y[:3], losses)
+    with pytest.raises(TypeError, match="model"):
+        shallow.plot_training("net", X, y, losses)
+    plt.close("all")
