@@ -58,12 +58,14 @@ XDIST := -n 2 --dist loadfile --no-loadscope-reorder
 # Named file by file: a folder argument would pull the files back into folder order.
 UNIT_TESTS := $(sort $(wildcard tests/test_*.py))
 BROWSER_TESTS := tests/browser/test_pages.py tests/browser/test_rise_a.py tests/browser/test_rise_b.py \
-                 tests/browser/test_decks.py
+                 tests/browser/test_decks.py tests/browser/test_a11y.py tests/browser/test_pdf.py
+# Runs every notebook of the student edition top to bottom: as long as the notebooks themselves.
+STUDENT_TESTS := tests/test_student_edition.py
 
 # Unit tests, browser checks (when /usr/bin/chromium exists) and every notebook under strict nbval.
 test: $(STAMP)
-	$(TEST_ENV) $(BIN)/python -m pytest $(XDIST) $(BROWSER_TESTS) $(LONGEST_NOTEBOOKS) $(UNIT_TESTS) \
-		$(NOTEBOOKS) $(NBVAL)
+	$(TEST_ENV) $(BIN)/python -m pytest $(XDIST) $(BROWSER_TESTS) $(STUDENT_TESTS) $(LONGEST_NOTEBOOKS) \
+		$(UNIT_TESTS) $(NOTEBOOKS) $(NBVAL)
 
 # Every notebook again under strict nbval on another numeric platform ($(PORTABLE_ENV)):
 # a printed number that depends on the CPU fails here before it fails on someone's laptop.

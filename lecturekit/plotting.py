@@ -4,6 +4,11 @@ Figures about one topic live in that topic's module (``activations.plot_activati
 ``kernels.pooling_figure``, ...). Every figure helper returns the matplotlib ``Figure`` it
 drew, so that the notebook shows it and the tests can inspect its artists; a helper that
 draws one panel takes ``ax=None`` and draws on a new figure when none is given.
+
+In a notebook, :func:`use_slide_style` also gives every figure it shows alt text: the inline
+figure output carries the metadata ``{"image/png": {"alt": figure_alt(fig)}}`` (a description
+from its titles, axis labels and legend), which the handouts and slides write as the image's
+``alt`` attribute (issue 14).
 """
 
 from __future__ import annotations
@@ -43,10 +48,160 @@ CLASS_COLORS = ("#d95f02", "#1b9e77")
 
 
 def use_slide_style() -> None:
-    """Apply the slide font sizes and line widths to every later matplotlib figure (lecture 1)."""
+    """Apply the slide font sizes and line widths to every later matplotlib figure (lecture 1).
+
+    In IPython (a notebook), figures shown from then on also carry alt text
+    (:func:`describe_figures`).
+    """
     import matplotlib as mpl
 
     mpl.rcParams.update(SLIDE_RC)
+    describe_figures()
+
+
+# --- alt text for the figures a notebook shows --------------------------------------------------
+
+MAX_ALT_CHARS = 600
+_ALT_MIMES = ("image/png", "image/jpeg")
+_MATH_WORDS = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "Delta": "Δ", "epsilon": "ε",
+    "varepsilon": "ε", "eta": "η", "theta": "θ", "lambda": "λ", "mu": "μ", "sigma": "σ",
+    "Sigma": "Σ", "tau": "τ", "phi": "φ", "partial": "∂", "nabla": "∇", "cdot": "·",
+    "times": "×", "infty": "∞", "leq": "≤", "le": "≤", "geq": "≥", "ge": "≥", "neq": "≠",
+    "approx": "≈", "to": "→", "rightarrow": "→", "ell": "ℓ", "log": "log", "exp": "exp",
+}
+
+
+def _plain(text: str) -> str:
+    """A matplotlib label as plain text: mathtext ``$\\sigma(z)$`` becomes ``σ(z)``."""
+    import re
+
+    def math(match: re.Match[str]) -> str:
+        def word(command: re.Match[str]) -> str:
+            value = _MATH_WORDS.get(command.group(1), "")
+            return value + " " if value.isascii() and value.isalpha() else value
+
+        inner = re.sub(r"\\([A-Za-z]+)", word, match.group(1))
+        return inner.replace("{", "").replace("}", "").replace("\\", "")
+
+    text = re.sub(r"\$([^$]*)\$", math, str(text))
+    return " ".join(text.split())
+
+
+def _unique(items: Any) -> list[str]:
+    seen: list[str] = []
+    for item in items:
+        if item and item not in seen:
+            seen.append(item)
+    return seen
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "?", "!", "…")) else text + "."
+
+
+def _listing(items: list[str], limit: int = 12) -> str:
+    shown = "; ".join(items[:limit])
+    return shown + (f"; and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _content(ax: Axes) -> str:
+    """What an untitled panel draws: ``"a plot of 2 lines and 1 set of points"``, ``"an image"``."""
+    if ax.images and not ax.lines and not ax.collections:
+        return "an image"
+    kinds = ((len(ax.lines), "line", "lines"), (len(ax.collections), "set of points", "sets of points"),
+             (len(ax.patches), "bar or shape", "bars or shapes"), (len(ax.images), "image", "images"))
+    items = [f"{count} {one if count == 1 else many}" for count, one, many in kinds if count]
+    return "a plot of " + " and ".join(items) if items else "an empty plot"
+
+
+def figure_alt(fig: Figure) -> str:
+    """A description of ``fig`` for its alt text, from what it says about itself: the title
+    (suptitle), the panels' titles, the axis labels and the legend entries, e.g.
+    ``"Figure: Training loss per epoch. Panels: MLP; CNN. x: epoch, y: loss."``."""
+    suptitle = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) is not None else ""
+    panels = [ax for ax in fig.axes if ax.get_visible() and getattr(ax, "_colorbar", None) is None]
+    titles = _unique(_plain(" ".join(filter(None, map(ax.get_title, ("left", "center", "right")))))
+                     for ax in panels)
+    head = _plain(suptitle) or (titles[0] if len(panels) == 1 and titles else "")
+    images = sum(bool(ax.images) for ax in panels)
+    if head:
+        parts = [_sentence(f"Figure: {head}")]
+    elif len(panels) > 1 and images == len(panels):
+        parts = [f"Figure: a grid of {len(panels)} images."]
+    elif len(panels) > 1:
+        parts = [f"Figure with {len(panels)} panels."]
+    else:
+        parts = [f"Figure: {_content(panels[0])}." if panels else "Figure (empty)."]
+    if len(panels) > 1 and titles:
+        parts.append(_sentence(f"Panels: {_listing(titles)}"))
+    axis_labels = []
+    for name, getter in (("x", "get_xlabel"), ("y", "get_ylabel"), ("z", "get_zlabel")):
+        labels = _unique(_plain(getattr(ax, getter)()) for ax in panels if hasattr(ax, getter))
+        if labels:
+            axis_labels.append(f"{name}: {' / '.join(labels[:6])}")
+    if axis_labels:
+        parts.append(_sentence(", ".join(axis_labels)))
+    legends = [ax.get_legend() for ax in panels] + list(getattr(fig, "legends", []))
+    entries = _unique(_plain(text.get_text()) for legend in legends if legend is not None
+                      for text in legend.get_texts())
+    if entries:
+        parts.append(_sentence(f"Legend: {_listing(entries)}"))
+    alt = " ".join(parts)
+    return alt if len(alt) <= MAX_ALT_CHARS else alt[:MAX_ALT_CHARS - 1].rstrip() + "…"
+
+
+def _with_alt(printer: Callable[..., Any]) -> Callable[..., Any]:
+    """``printer`` (IPython's PNG/JPEG formatter for figures) returning the same image data
+    with the metadata ``{"alt": figure_alt(fig)}`` added."""
+
+    def print_with_alt(fig: Figure, *args: Any, **kwargs: Any) -> Any:
+        result = printer(fig, *args, **kwargs)
+        if result is None:
+            return None
+        data, metadata = result if isinstance(result, tuple) and len(result) == 2 else (result, None)
+        metadata = dict(metadata or {})
+        try:
+            metadata.setdefault("alt", figure_alt(fig))
+        except Exception:  # a figure the description cannot read is still shown
+            pass
+        return data, metadata
+
+    print_with_alt.lecturekit_alt = True  # type: ignore[attr-defined]
+    return print_with_alt
+
+
+def _describe(shell: Any) -> None:
+    from matplotlib.figure import Figure
+
+    formatters = shell.display_formatter.formatters
+    for mime in _ALT_MIMES:
+        formatter = formatters.get(mime)
+        printer = formatter.type_printers.get(Figure) if formatter is not None else None
+        if printer is not None and not getattr(printer, "lecturekit_alt", False):
+            formatter.for_type(Figure, _with_alt(printer))
+
+
+def describe_figures() -> bool:
+    """In IPython, give every figure the notebook shows (``plt.show()``, a returned figure,
+    an interactive output) alt text: its PNG/JPEG output carries the metadata ``alt``
+    (:func:`figure_alt`); the image data stays the same. Returns whether it is in effect.
+
+    Wraps the figure formatter that ``%matplotlib inline`` registers, and wraps it again
+    before each cell when ``%matplotlib inline`` or ``%config InlineBackend`` replaced it.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return False
+    _describe(shell)
+    if not getattr(shell, "_lecturekit_describes_figures", False):
+        shell.events.register("pre_run_cell", lambda *args: _describe(shell))
+        shell._lecturekit_describes_figures = True
+    return True
 
 
 def new_figure(ncols: int = 1, nrows: int = 1, *, width: float = 10.0,

@@ -6,6 +6,8 @@ versions in :data:`NPM_ASSETS`) into a cache (``$LECTUREKIT_ASSETS_CACHE``, defa
 ``~/.cache/lecturekit/assets``), never into the repository. :func:`copy_assets` copies them
 into the build folder, where the pages reference them with relative URLs, so the pages open
 with the network off. When they cannot be had, the pages use CDN links instead.
+The browser tests' own npm packages (axe-core, :data:`TEST_NPM_ASSETS`) share the cache but
+are never copied into the build (:func:`fetch_test_asset`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,12 @@ NPM_ASSETS = {
     "requirejs": ("requirejs", "2.3.8"),
     "jquery": ("jquery", "3.7.1"),
     "html-manager": ("@jupyter-widgets/html-manager", "1.0.15"),
+}
+
+# npm packages the browser tests use and the pages never load: fetched into the same cache
+# (:func:`fetch_test_asset`), never copied into build/assets. axe-core checks the pages' accessibility.
+TEST_NPM_ASSETS = {
+    "axe-core": ("axe-core", "4.10.2"),
 }
 
 # What the pages need from each package (paths inside the npm tarball's ``package/``).
@@ -62,6 +70,24 @@ MathJax.Hub.Config({
   messageStyle: "none",
   menuSettings: {zoom: "None"}
 });
+// Automatic line breaking fits long display formulas to the page, but a table cell is only
+// as wide as its content before the math is typeset, so formulas in tables would wrap over
+// several lines: those are typeset unbroken (their elementJax gets an unlimited line width).
+[["HTML-CSS", "HTMLCSS"], ["CommonHTML", "CHTML"]].forEach(function (output) {
+  MathJax.Hub.Register.StartupHook(output[0] + " Jax Ready", function () {
+    var jax = MathJax.OutputJax[output[0]], preTranslate = jax.preTranslate;
+    // MathJax calls preProcess, a copy of preTranslate made once the jax is ready: set both.
+    jax.preTranslate = jax.preProcess = function (state) {
+      preTranslate.apply(this, arguments);
+      (state.jax[this.id] || []).forEach(function (script) {
+        var data = script.MathJax && script.MathJax.elementJax && script.MathJax.elementJax[output[1]];
+        if (data && script.parentNode && script.parentNode.closest && script.parentNode.closest("td, th")) {
+          data.lineWidth = 1000000;
+        }
+      });
+    };
+  });
+});
 </script>
 <script src="{url}"></script>
 """
@@ -96,8 +122,9 @@ def assets_cache() -> Path:
 
 
 def _npm_package(key: str, cache: Path) -> Path:
-    """The unpacked npm package ``key`` of :data:`NPM_ASSETS`, fetched with ``npm pack`` once."""
-    name, version = NPM_ASSETS[key]
+    """The unpacked npm package ``key`` of :data:`NPM_ASSETS` or :data:`TEST_NPM_ASSETS`,
+    fetched with ``npm pack`` once."""
+    name, version = NPM_ASSETS[key] if key in NPM_ASSETS else TEST_NPM_ASSETS[key]
     target = cache / f"{key}-{version}"
     if (target / ".complete").is_file():
         return target
@@ -159,6 +186,21 @@ def find_assets(use_local: bool = True) -> Assets:
     assets.jquery = "assets/jquery/dist/jquery.min.js"
     assets.widgets = "assets/html-manager/dist/embed-amd.js"
     return assets
+
+
+def fetch_test_asset(key: str, relative: str) -> Path:
+    """The file ``relative`` of the test-only npm package ``key`` (:data:`TEST_NPM_ASSETS`),
+    fetched into the asset cache when needed, e.g. ``fetch_test_asset("axe-core", "axe.min.js")``.
+    Raises :class:`RuntimeError` (or :class:`OSError`) saying why when it cannot be had."""
+    if key not in TEST_NPM_ASSETS:
+        raise KeyError(f"{key} is not a test asset; known: {sorted(TEST_NPM_ASSETS)}")
+    try:
+        path = _npm_package(key, assets_cache()) / "package" / relative
+    except (subprocess.SubprocessError, tarfile.TarError) as error:
+        raise RuntimeError(f"npm pack {key} failed: {error}") from error
+    if not path.is_file():
+        raise RuntimeError(f"{relative} is missing from the npm package {key}")
+    return path
 
 
 _REMOTE_IMPORT = re.compile(r"@import url\((?:https?:)?//[^)]*\);?\n?")

@@ -44,8 +44,41 @@ from lecturekit.toolchain.notebooks import (
     write_atomic,
 )
 
+# Syntax colours with a contrast of at least 4.5:1 on the grey code background (#f5f5f5),
+# on the active line's white and on #eeeeee (JupyterLab's light theme has #a2f operators at
+# 4.4:1, #080 numbers at 4.3:1 and #408080 comments at 4.2:1). notebooks/rise.css declares
+# the same colours for the decks and RISE; tests/browser/test_a11y.py checks both.
+CODE_COLOURS = """
+  --jp-mirror-editor-keyword-color: #007000;
+  --jp-mirror-editor-builtin-color: #007000;
+  --jp-mirror-editor-atom-color: #4646d4;
+  --jp-mirror-editor-number-color: #116600;
+  --jp-mirror-editor-variable-3-color: #00704a;
+  --jp-mirror-editor-operator-color: #8f1cd6;
+  --jp-mirror-editor-meta-color: #8f1cd6;
+  --jp-mirror-editor-comment-color: #396b6b;
+  --jp-mirror-editor-bracket-color: #6b6b45;
+  --jp-mirror-editor-quote-color: #116600;
+  --jp-mirror-editor-error-color: #c00;
+"""
+
 # The handout: readable on screen and on paper.
 HANDOUT_CSS = """
+/* Contrast of at least 4.5:1 (issue 14): the syntax colours, and the prompts at full opacity
+   (JupyterLab greys them to 50%). html:root outranks the theme's :root. */
+html:root {""" + CODE_COLOURS + """  --jp-cell-prompt-not-active-opacity: 1;
+  --jp-cell-prompt-not-active-font-color: #6b6b6b;
+}
+/* Phones: code and outputs too wide for the screen scroll sideways instead of being cut. */
+.jp-InputArea-editor .highlight > pre, .jp-OutputArea-output > pre { overflow-x: auto; }
+.jp-OutputArea-output { overflow-x: auto; }
+.jp-RenderedHTMLCommon :not(pre) > code { overflow-wrap: anywhere; }
+/* Formulas too wide for the screen scroll sideways (those in table cells never wrap). */
+.MathJax_Display { overflow-x: auto; overflow-y: hidden; }
+/* A box of widget controls beside an output keeps its width (the kernel explorer's 3 x 3 grid
+   squeezed to nothing beside its figure); on a phone the output goes below the controls. */
+.widget-hbox > .widget-vbox { flex-shrink: 0; }
+@media (max-width: 700px) { .widget-hbox { flex-wrap: wrap; } }
 body.jp-Notebook { max-width: 62rem; margin: 0 auto; padding: 1.5rem 1rem 4rem; }
 :root { --jp-content-font-size1: 16px; --jp-code-font-size: 14px; --jp-content-line-height: 1.55; }
 .jp-RenderedHTMLCommon h1 { font-size: 2.1em; }
@@ -69,6 +102,135 @@ details.lk-solution > summary { cursor: pointer; font: 600 15px/1.6 sans-serif; 
 }
 """
 
+# Accessibility (issue 14), shared by the handout and slides templates. Figures: nbconvert
+# writes output images without alt text (then fills in "No description has been provided");
+# here alt comes from the output's metadata (lecturekit.plotting's figure formatter stores
+# one), else from the cell metadata "alt", else an honest generic text. Widgets: the HTML
+# manager renders slider handles and unlabelled number boxes without accessible names and
+# the images of Output widgets without alt text; a script names them once they are drawn, and
+# makes a code block that scrolls sideways (on a phone) focusable, to scroll with the keyboard.
+FIGURE_ALT_FALLBACK = "A figure drawn by the code above (no description of it was stored)"
+
+_ACCESSIBLE_BLOCKS = """
+{%- macro lk_figure(output, cell, mime, extra_class) -%}
+{%- set alt = output | get_metadata('alt', mime) or cell.metadata.get('alt')
+               or '""" + FIGURE_ALT_FALLBACK + """' -%}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+{%- if mime in output.metadata.get('filenames', {}) %}
+<img src="{{ output.metadata.filenames[mime] | posix_path | escape_html }}"
+{%- else %}
+<img src="data:{{ mime }};base64,{{ output.data[mime] | escape_html }}"
+{%- endif %}
+ alt="{{ alt | escape_html }}"
+{%- set width = output | get_metadata('width', mime) -%}
+{%- if width is not none %} width={{ width | escape_html }}{% endif -%}
+{%- set height = output | get_metadata('height', mime) -%}
+{%- if height is not none %} height={{ height | escape_html }}{% endif %}
+ class="
+{%- if output | get_metadata('unconfined', mime) %}unconfined {% endif -%}
+{%- if output | get_metadata('needs_background', mime) == 'light' %}jp-needs-light-background {% endif -%}
+{%- if output | get_metadata('needs_background', mime) == 'dark' %}jp-needs-dark-background{% endif -%}
+">
+</div>
+{%- endmacro -%}
+{%- block data_png scoped -%}{{ lk_figure(output, cell, 'image/png', extra_class) }}{%- endblock data_png -%}
+{%- block data_jpg scoped -%}{{ lk_figure(output, cell, 'image/jpeg', extra_class) }}{%- endblock data_jpg -%}
+{%- block footer_js -%}
+{{ super() }}
+{%- set widget_alts = {} -%}
+{%- set widget_state = nb.metadata.get('widgets', {}).get('application/vnd.jupyter.widget-state+json', {}) -%}
+{%- for model in widget_state.get('state', {}).values() -%}
+{%- for out in model.get('state', {}).get('outputs', []) if out.get('data') -%}
+{%- for mime in ['image/png', 'image/jpeg'] if mime in out.data and (out | get_metadata('alt', mime)) -%}
+{%- set data = out.data[mime] -%}
+{%- set middle = (data | length) // 2 -%}
+{%- set key = (data | length) ~ ':' ~ data[middle:middle + 64] -%}
+{%- set _ = widget_alts.update({key: out | get_metadata('alt', mime)}) -%}
+{%- endfor -%}
+{%- endfor -%}
+{%- endfor %}
+<script>
+(function () {
+  // Alt text of the figures inside widgets (keyed by the image data's length and middle).
+  var ALTS = {{ widget_alts | json_dumps }};
+  var FALLBACK = "A figure drawn by the interactive controls above (no description of it was stored)";
+  function text(node) { return node ? node.textContent.replace(/\\s+/g, " ").trim() : ""; }
+  function description(widget) {
+    var label = widget && widget.querySelector(":scope > .widget-label");
+    return text(label);
+  }
+  function name() {
+    document.querySelectorAll(".jupyter-widgets img").forEach(function (img) {
+      if (img.hasAttribute("alt")) { return; }
+      var src = img.getAttribute("src") || "", data = src.slice(src.indexOf(",") + 1);
+      var middle = Math.floor(data.length / 2);
+      img.setAttribute("alt", ALTS[data.length + ":" + data.slice(middle, middle + 64)] || FALLBACK);
+    });
+    document.querySelectorAll(".jupyter-widgets [role=slider]").forEach(function (handle) {
+      if (handle.hasAttribute("aria-label") || handle.hasAttribute("aria-labelledby")) { return; }
+      handle.setAttribute("aria-label", description(handle.closest(".widget-inline-hbox")) || "slider");
+    });
+    document.querySelectorAll(".jupyter-widgets input, .jupyter-widgets select, .jupyter-widgets textarea")
+      .forEach(function (field) {
+        var labelled = Array.from(field.labels || []).some(function (label) { return text(label); });
+        if (field.type === "hidden" || labelled || field.hasAttribute("aria-label")
+            || field.hasAttribute("aria-labelledby")) { return; }
+        var own = description(field.closest(".widget-inline-hbox"));
+        var grid = field.closest(".widget-gridbox");
+        if (!own && grid) {
+          // A grid of unlabelled boxes (the kernel explorer's 3 x 3 kernel): row and column,
+          // after the caption of the HTML widget above the grid, if there is one.
+          var fields = Array.from(grid.querySelectorAll("input, select, textarea"));
+          var columns = getComputedStyle(grid).gridTemplateColumns.split(" ").filter(Boolean).length || 1;
+          var index = fields.indexOf(field);
+          var above = grid.previousElementSibling;
+          var caption = above && above.matches(".widget-html")
+                        ? text(above.querySelector("b, strong") || above) : "";
+          own = (caption ? caption + ", " : "") + "row " + (Math.floor(index / columns) + 1)
+                + ", column " + (index % columns + 1);
+        }
+        field.setAttribute("aria-label", own || field.getAttribute("placeholder") || "value");
+      });
+  }
+  // A code block, output, formula or text too wide for the screen (a phone) scrolls sideways: it
+  // takes the keyboard focus too, so that it scrolls with the arrow keys.
+  function focusable() {
+    var boxes = ".jp-InputArea-editor pre, .jp-OutputArea-output pre, .MathJax_Display, .jp-RenderedMarkdown";
+    document.querySelectorAll(boxes)
+      .forEach(function (box) {
+        var scrolls = box.scrollWidth > box.clientWidth + 1
+                      && /auto|scroll/.test(getComputedStyle(box).overflowX);
+        if (scrolls && !box.hasAttribute("tabindex")) {
+          box.setAttribute("tabindex", "0");
+          box.dataset.lkScrolls = "1";
+        } else if (!scrolls && box.dataset.lkScrolls) {
+          box.removeAttribute("tabindex");
+          delete box.dataset.lkScrolls;
+        }
+      });
+  }
+  var pending = false;
+  function schedule() {
+    if (!pending) { pending = true; setTimeout(function () { pending = false; name(); focusable(); }, 50); }
+  }
+  new MutationObserver(schedule).observe(document.documentElement, {childList: true, subtree: true});
+  window.addEventListener("load", schedule);
+  window.addEventListener("resize", schedule);
+  // A deck opened at a later slide (a link or a reload, #/3): MathJax typeset that slide while
+  // reveal.js still hid it, and reveal.js typesets a slide again only when it changes to it.
+  var deck = document.querySelector(".reveal");
+  if (deck) {
+    deck.addEventListener("ready", function (event) {
+      if (window.MathJax && MathJax.Hub && event.currentSlide) {
+        MathJax.Hub.Queue(["Rerender", MathJax.Hub, event.currentSlide]);
+      }
+    });
+  }
+})();
+</script>
+{%- endblock footer_js -%}
+"""
+
 _HANDOUT_TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js_mathjax -%}{{ resources.lecturekit.mathjax_head }}{%- endblock -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock -%}
@@ -90,7 +252,7 @@ _HANDOUT_TEMPLATE = """{%- extends 'index.html.j2' -%}
 <nav class="lk-backlink"><a href="index.html">&larr; All lectures</a>
  &middot; <a href="{{ resources.metadata.name }}.slides.html">Slides</a></nav>
 {%- endblock body_header -%}
-"""
+""" + _ACCESSIBLE_BLOCKS
 
 # The reveal template puts an unconditional ES-module import of mermaid from a CDN in its
 # head; the lectures use no mermaid diagrams, so the block is dropped.
@@ -101,7 +263,7 @@ _SLIDES_TEMPLATE = """{%- extends 'index.html.j2' -%}
 <link rel="icon" href="data:,">
 <style type="text/css">{{ resources.lecturekit.css }}</style>
 {%- endblock html_head_css -%}
-"""
+""" + _ACCESSIBLE_BLOCKS
 
 SLIDES_CSS = """
 /* Static slides: the bundled Source Sans Pro (the themes' Google fonts are not fetched). */
@@ -127,16 +289,18 @@ ol.lectures li {{ border-top: 1px solid #ddd; padding: .9rem 0; }}
 ol.lectures h2 {{ font-size: 1.25rem; margin: 0 0 .25rem; }}
 ol.lectures p {{ margin: .2rem 0 .4rem; }}
 .links a {{ display: inline-block; margin-right: 1rem; color: #1a5fb4; font-weight: 600; }}
-footer {{ margin-top: 2rem; color: #777; font-size: .85rem; }}
+footer {{ margin-top: 2rem; color: #595959; font-size: .85rem; }}
 </style>
 </head>
 <body>
+<main>
 <h1>{title}</h1>
 <p class="lead">Handouts (code, outputs and explanations, printable) and slides for every lecture.</p>
 {student}
 <ol class="lectures">
 {entries}
 </ol>
+</main>
 <footer>Built with <code>make handouts</code> from the stored notebook outputs.</footer>
 </body>
 </html>
@@ -355,7 +519,8 @@ def export_slides(path: Path, out_dir: Path, assets: Assets | None = None) -> Pa
 
 
 def write_index(paths: Sequence[Path], out_dir: Path, assets: Assets | None = None) -> Path:
-    """Write the course page listing ``paths`` (title, summary, links to handout and slides)."""
+    """Write the course page listing ``paths`` (title, summary, links to handout and slides,
+    and to their PDFs where ``out_dir`` has them)."""
     from nbconvert.filters import markdown2html
 
     assets = assets or Assets()
@@ -365,11 +530,16 @@ def write_index(paths: Sequence[Path], out_dir: Path, assets: Assets | None = No
         title, summary = lecture_info(_read(path), path.stem)
         uses_math = uses_math or "$" in summary
         summary_html = markdown2html(summary) if summary else ""
+        # The printable PDFs (lecturekit.toolchain.pdf), linked where they were written.
+        pdf_links = "".join(
+            f'<a href="{html.escape(path.stem)}{suffix}">{label}</a>'
+            for suffix, label in ((".pdf", "Handout (PDF)"), (".slides.pdf", "Slides (PDF)"))
+            if (Path(out_dir) / f"{path.stem}{suffix}").is_file())
         entries.append(
             f'<li id="{html.escape(path.stem)}"><h2>{html.escape(title)}</h2>'
             f"{summary_html}"
             f'<div class="links"><a href="{html.escape(path.stem)}.html">Handout</a>'
-            f'<a href="{html.escape(path.stem)}.slides.html">Slides</a></div></li>'
+            f'<a href="{html.escape(path.stem)}.slides.html">Slides</a>{pdf_links}</div></li>'
         )
     student_link = ""
     if (Path(out_dir) / "student.zip").is_file():
@@ -412,9 +582,13 @@ def _replace_folder(out_dir: Path, staging: Path) -> None:
 
 
 def build(root: str | os.PathLike[str], paths: Sequence[str | os.PathLike[str]] | None = None,
-          out: str | os.PathLike[str] | None = None, use_local_assets: bool = True) -> list[Path]:
+          out: str | os.PathLike[str] | None = None, use_local_assets: bool = True,
+          pdfs: bool = True) -> list[Path]:
     """Build the course page, handouts and slides for ``paths`` (default: every notebook in
     ``root/notebooks``) into ``out`` (default: ``root/build``); returns the files written.
+    With ``pdfs``, each handout and deck is also printed to PDF in headless Chromium
+    (:mod:`lecturekit.toolchain.pdf`); where that cannot be done the build says so in one
+    line and writes the rest.
 
     Atomic: the pages are written into a temporary folder that replaces ``out`` only when
     all of them were written, so a failed build leaves the previous one intact. Building a
@@ -451,11 +625,16 @@ def build(root: str | os.PathLike[str], paths: Sequence[str | os.PathLike[str]] 
                 copy_assets(assets, staging)
             else:
                 shutil.rmtree(staging / "assets", ignore_errors=True)
-            for path in notebooks:
-                written.append(export_handout(path, staging, assets))
-                written.append(export_slides(path, staging, assets))
-            if all_notebooks:
-                written += student.write_edition(root, notebooks, staging)
+            from lecturekit.toolchain import pdf
+
+            with pdf.Printer(staging, enabled=pdfs) as printer:  # prints while the next is exported
+                for path in notebooks:
+                    written.append(export_handout(path, staging, assets))
+                    written.append(export_slides(path, staging, assets))
+                    printer.add(path.stem)
+                if all_notebooks:
+                    written += student.write_edition(root, notebooks, staging)
+                written += printer.finish()
             written.append(write_index(_built_notebooks(root, notebooks, staging), staging, assets))
             _replace_folder(out_dir, staging)
         except OSError as error:
