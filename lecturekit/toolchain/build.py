@@ -91,7 +91,7 @@ details.lk-solution > summary { cursor: pointer; font: 600 15px/1.6 sans-serif; 
 @media print {
   body.jp-Notebook { max-width: none; padding: 0; }
   :root { --jp-content-font-size1: 11pt; --jp-code-font-size: 9.5pt; }
-  .jp-InputPrompt, .jp-OutputPrompt, .lk-backlink { display: none; }
+  .jp-InputPrompt, .jp-OutputPrompt, .lk-backlink { display: none !important; }
   .jp-Cell { break-inside: avoid; page-break-inside: avoid; }
   .jp-RenderedHTMLCommon h1, .jp-RenderedHTMLCommon h2 { break-after: avoid; page-break-after: avoid; }
   .jp-InputArea-editor { border: 1px solid #ccc; }
