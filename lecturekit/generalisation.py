@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 import torch.nn.functional as F
-from torch import nn
+from torch import Tensor, nn
 
 from lecturekit import training
 from lecturekit._checks import (
@@ -108,23 +108,20 @@ def random_shift(images: torch.Tensor, max_shift: int,
     return shifted
 
 
-def train_loop(model: nn.Module, images: torch.Tensor, labels: torch.Tensor,
-               val_images: torch.Tensor, val_labels: torch.Tensor, *, epochs: int,
-               batch_size: int, lr: float, weight_decay: float, max_shift: int,
-               seed: int) -> History:
+def train_loop(model: nn.Module, images: Tensor, labels: Tensor, val_images: Tensor,
+               val_labels: Tensor, *, epochs: int, batch_size: int, lr: float,
+               weight_decay: float, max_shift: int, seed: int) -> History:
     """The loop of :func:`fit`, without its checks (lecture 7)."""
-    generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
     steps = epochs * math.ceil(len(images) / batch_size)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=steps)
-    history = History()
+    history, generator = History(), torch.Generator().manual_seed(seed)
     for _ in range(epochs):
         for batch in torch.randperm(len(images), generator=generator).split(batch_size):
-            batch_images = images[batch]
+            x = images[batch]
             if max_shift > 0:
-                batch_images = random_shift(batch_images, max_shift, generator)
-            loss = training.train_step(model, optimizer, batch_images, labels[batch])
-            history.losses.append(loss)  # the batch loss, before the step
+                x = random_shift(x, max_shift, generator)
+            history.losses.append(training.train_step(model, optimizer, x, labels[batch]))
             schedule.step()
         history.record(model, images, labels, val_images, val_labels)
     return history
@@ -194,25 +191,34 @@ def fit(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, val_images
                       max_shift=max_shift, seed=seed)
 
 
-def plot_history(histories: dict[str, History], metric: str = "accuracy", *,
-                 show_training: bool = True, ax: Axes | None = None) -> Figure:
-    """Validation (solid) and, if ``show_training``, training (dashed) ``metric`` per epoch, one
-    colour per run (lecture 7).
-
-    ``histories`` maps a run's name to its :class:`History`; ``metric`` is ``"loss"``
-    (cross-entropy) or ``"accuracy"`` (drawn in %).
-    """
-    from lecturekit.plotting import new_figure
-
-    check_choice("metric", metric, ("loss", "accuracy"))
-    show_training = check_bool("show_training", show_training)
+def _check_histories(histories: Any) -> None:
     if not isinstance(histories, dict) or not histories:
         raise TypeError("histories must be a non-empty dict {name: History}")
     for name, history in histories.items():
         if not isinstance(history, History) or not history.val_loss:
             raise ValueError(f"histories[{name!r}] must be a History of at least one epoch")
+
+
+def plot_history(histories: dict[str, History], metric: str = "accuracy", *,
+                 show_training: bool = True, legend: str = "best",
+                 ax: Axes | None = None) -> Figure:
+    """Validation (solid) and, if ``show_training``, training (dashed) ``metric`` per epoch, one
+    colour per run (lecture 7).
+
+    ``histories`` maps a run's name to its :class:`History`; ``metric`` is ``"loss"``
+    (cross-entropy) or ``"accuracy"`` (drawn in %). ``legend`` is ``"best"`` (inside the
+    panel, where it covers the fewest points) or ``"outside"`` (to the right of the panel,
+    for a low figure whose curves fill it). Without ``ax`` the figure is wide and low, 10 x 2.4
+    inches, to sit under a heading and its code on a slide.
+    """
+    from lecturekit.plotting import new_figure
+
+    check_choice("metric", metric, ("loss", "accuracy"))
+    show_training = check_bool("show_training", show_training)
+    check_choice("legend", legend, ("best", "outside"))
+    _check_histories(histories)
     if ax is None:
-        _, ax = new_figure(width=10.0, height=4.2)
+        _, ax = new_figure(width=10.0, height=2.4)
     scale = 100.0 if metric == "accuracy" else 1.0
     for index, (name, history) in enumerate(histories.items()):
         epochs = range(1, len(history.val_loss) + 1)
@@ -225,5 +231,24 @@ def plot_history(histories: dict[str, History], metric: str = "accuracy", *,
                 label=f"{name}: validation")
     ax.set_xlabel("epoch")
     ax.set_ylabel("accuracy (%)" if metric == "accuracy" else "cross-entropy loss")
-    ax.legend(loc="best")
+    if legend == "outside":
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    else:
+        ax.legend(loc="best")
     return ax.figure
+
+
+def plot_curves(histories: dict[str, History], *, show_training: bool = True,
+                height: float = 2.4) -> Figure:
+    """The loss (left) and the accuracy (right) per epoch of every run, side by side: two
+    panels of :func:`plot_history` in one figure 12 inches wide and ``height`` high (lecture 7).
+    """
+    from lecturekit.plotting import new_figure
+
+    show_training = check_bool("show_training", show_training)
+    height = check_real("height", height, minimum=0.0, strict=True)
+    _check_histories(histories)
+    fig, (left, right) = new_figure(2, width=12.0, height=height)
+    plot_history(histories, "loss", show_training=show_training, ax=left)
+    plot_history(histories, "accuracy", show_training=show_training, ax=right)
+    return fig

@@ -20,19 +20,24 @@ there are few training examples, and the discriminative one with many.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
 
-from lecturekit._checks import check_labels, check_positive_int, check_real, to_numpy
+from lecturekit._checks import check_array, check_labels, check_positive_int, check_real, to_numpy
 from lecturekit.shallow import one_thread
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 MAX_CLASSES = 1_000
 MAX_SAMPLES = 10_000  # images drawn by one call of sample()
 MAX_EPOCHS = 100_000
 MAX_BATCH_SIZE = 100_000
 MAX_SEED = 2**63 - 1
+MAX_PANELS = 50  # rows or columns of one figure
 
 
 def _as_flat_array(name: str, images: Any) -> tuple[np.ndarray, tuple[int, ...]]:
@@ -262,3 +267,39 @@ class SoftmaxRegression(_Classifier):
     def scores(self, images: Any) -> np.ndarray:
         """The logits, one score per class (what :meth:`predict` compares)."""
         return self.logits(images)
+
+
+def plot_samples(samples: Sequence[Any], *, size: float = 0.9) -> Figure:
+    """Images drawn from a generative model, one column per class (lecture 6).
+
+    ``samples[c]`` holds the images drawn for class ``c``, ``count x h x w`` (or
+    ``count x 1 x h x w``), as many for every class; pixel values lie in [0, 1]. Each column
+    is titled ``a c`` once, above its images.
+    """
+    from lecturekit.plotting import new_figure
+
+    if not isinstance(samples, (list, tuple)) or not 0 < len(samples) <= MAX_PANELS:
+        raise TypeError(f"samples must be a list of 1 to {MAX_PANELS} arrays, one per class, "
+                        f"got {type(samples).__name__}")
+    size = check_real("size", size, minimum=0.0, strict=True)
+    columns = []
+    for label, images in enumerate(samples):
+        array = check_array(f"samples[{label}]", images)
+        if array.ndim == 4 and array.shape[1] == 1:
+            array = array[:, 0]
+        if array.ndim != 3 or not 0 < len(array) <= MAX_PANELS:
+            raise ValueError(f"samples[{label}] must have shape (count, h, w) with 0 < count <= "
+                             f"{MAX_PANELS}, got {array.shape}")
+        if columns and array.shape != columns[0].shape:
+            raise ValueError(f"samples[{label}] must have the shape of samples[0] "
+                             f"{columns[0].shape}, got {array.shape}")
+        columns.append(array)
+    count = len(columns[0])
+    fig, axes = new_figure(len(columns), count, width=size * len(columns),
+                           height=size * count + 0.3, squeeze=False)
+    for label, column in enumerate(columns):
+        for row, image in enumerate(column):
+            axes[row, label].axis("off")
+            axes[row, label].imshow(image, cmap="gray", vmin=0.0, vmax=1.0)
+        axes[0, label].set_title(f"a {label}", fontsize=12)
+    return fig

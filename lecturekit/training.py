@@ -47,8 +47,10 @@ if TYPE_CHECKING:
 DEFAULT_LR = 1e-3
 WEIGHT_DECAY = 5e-4
 WARMUP_FRACTION = 0.25
-# Seconds between two redraws of the progress bar: few redraws keep the stored notebook small.
+# Seconds between two redraws of the progress bar, and at most this many redraws in a run (one
+# per quarter): few redraws keep the stored notebook, and its slide, small on a slow machine too.
 PROGRESS_INTERVAL_S = 2.0
+PROGRESS_REDRAWS = 4
 # Upper bounds on the sizes and run lengths a caller may ask for: beyond them the value is a
 # mistake (a typo, or a count passed as a size), caught before any memory is taken.
 MAX_EPOCHS = 1_000
@@ -158,7 +160,10 @@ def _progress(total: int, enabled: bool, desc: str) -> Any:
         return None
     from tqdm import tqdm
 
+    # miniters: redraw after a quarter of the steps at the earliest; maxinterval=inf stops tqdm's
+    # monitor thread from lifting that bound (to redraw every few seconds) on a slow machine.
     return tqdm(total=total, desc=desc, unit="batch", file=sys.stdout, mininterval=PROGRESS_INTERVAL_S,
+                miniters=max(1, -(-total // PROGRESS_REDRAWS)), maxinterval=math.inf,
                 dynamic_ncols=False, ncols=90)
 
 
@@ -351,7 +356,7 @@ def plot_batch_losses(histories: dict[str, Sequence[float]], *, window: int = 50
     if not histories or not all(len(losses) for losses in histories.values()):
         raise ValueError("histories must be a non-empty dict of non-empty lists of batch losses")
     if ax is None:
-        _, ax = new_figure(width=10.0, height=4.8)
+        _, ax = new_figure(width=10.0, height=3.0)
     for index, (name, losses) in enumerate(histories.items()):
         losses = check_array(f"histories[{name!r}]", losses, ndim=1)
         color = f"C{index}"
@@ -372,7 +377,8 @@ def plot_confusion_matrix(matrix: Any, *, title: str | None = None, ax: Axes | N
     """Counts of true class (rows) against predicted class (columns), written in the cells (lecture 6).
 
     The colour follows the logarithm of the count so that the few mistakes stand out next to
-    the large diagonal.
+    the large diagonal. The cells are wider than tall (``aspect="auto"``): the figure is wide
+    and low, to sit under a heading and its code on a slide.
     """
     from lecturekit.plotting import new_figure
 
@@ -381,13 +387,13 @@ def plot_confusion_matrix(matrix: Any, *, title: str | None = None, ax: Axes | N
         raise ValueError(f"matrix must be square (k x k, k <= {MAX_CLASSES}), got shape {counts.shape}")
     size = counts.shape[0]
     if ax is None:
-        _, ax = new_figure(width=8.0, height=7.0)
-    ax.imshow(np.log1p(counts), cmap="Blues")
+        _, ax = new_figure(width=9.0, height=3.0)
+    ax.imshow(np.log1p(counts), cmap="Blues", aspect="auto")
     ax.grid(False)
     threshold = np.log1p(counts.max()) / 2
     for (row, col), value in np.ndenumerate(counts):
         if value:
-            ax.text(col, row, f"{value:.0f}", ha="center", va="center", fontsize=13,
+            ax.text(col, row, f"{value:.0f}", ha="center", va="center", fontsize=12,
                     color="white" if np.log1p(value) > threshold else "black")
     ax.set_xticks(range(size))
     ax.set_yticks(range(size))
@@ -396,3 +402,91 @@ def plot_confusion_matrix(matrix: Any, *, title: str | None = None, ax: Axes | N
     if title:
         ax.set_title(title)
     return ax.figure
+
+
+def plot_class_counts(counts: Any, *, ax: Axes | None = None) -> Figure:
+    """A bar per class: how many examples it has, ``counts[c]`` for class ``c`` (lecture 6)."""
+    from lecturekit.plotting import new_figure
+
+    values = check_array("counts", to_numpy(counts), ndim=1)
+    if not 0 < len(values) <= MAX_CLASSES or (values < 0).any():
+        raise ValueError(f"counts must hold 1 to {MAX_CLASSES} counts, none negative, got {values}")
+    if ax is None:
+        _, ax = new_figure(width=10.0, height=2.2)
+    ax.bar(range(len(values)), values, color="C0")
+    ax.set_xticks(range(len(values)))
+    ax.set_xlabel("digit")
+    ax.set_ylabel("images")
+    return ax.figure
+
+
+def plot_confident_mistakes(images: Any, labels: Any, probs: Any, *, count: int = 24,
+                            ncols: int = 12) -> Figure:
+    """The ``count`` most confident mistakes, most confident first, titled ``true→answer p``
+    (lecture 6).
+
+    ``probs`` holds the class probabilities of the ``images`` (:func:`predict_proba`), one row
+    per image; ``labels`` their true classes. Without a mistake the figure says "no mistakes".
+    """
+    from lecturekit.plotting import new_figure, show_images
+
+    p = check_array("probs", to_numpy(probs), ndim=2)
+    truth = check_labels("labels", labels, num_classes=p.shape[1], count=len(p), count_name="probs")
+    pictures = np.asarray(to_numpy(images), dtype=np.float64)
+    if len(pictures) != len(p):
+        raise ValueError(f"images must hold one image per row of probs ({len(p)}), got {len(pictures)}")
+    count = check_positive_int("count", count, maximum=MAX_BATCH_SIZE)
+    answer = p.argmax(axis=1)
+    confidence = p.max(axis=1)
+    wrong = np.flatnonzero(answer != truth)
+    worst = wrong[np.argsort(-confidence[wrong], kind="stable")][:count]
+    if not len(worst):
+        fig, ax = new_figure(width=10.0, height=1.0)
+        ax.axis("off")
+        ax.set_title("no mistakes")
+        return fig
+    titles = [f"{truth[i]}→{answer[i]} {confidence[i]:.0%}" for i in worst]
+    return show_images(pictures[worst], titles, ncols=ncols)
+
+
+def cosine_similarity(a: Any, b: Any) -> float:
+    """``a · b / (|a| |b|)`` of two arrays read as flat vectors: 1 for the same pattern at any
+    scale, 0 for unrelated ones, -1 for the opposite pattern (lecture 6)."""
+    x = check_array("a", a).ravel()
+    y = check_array("b", b).ravel()
+    if x.shape != y.shape:
+        raise ValueError(f"a and b must have the same number of values, got {x.size} and {y.size}")
+    norms = float(np.linalg.norm(x) * np.linalg.norm(y))
+    if norms == 0.0:
+        raise ValueError("a and b must not be all zeros: the cosine of a zero vector is undefined")
+    return float(x @ y / norms)
+
+
+def plot_kernel_matches(filters: Any, closest: dict[str, int], image: Any, *,
+                        size: float = 1.1) -> Figure:
+    """For every kernel name of lecture 4 in ``closest`` (name -> index of a learned filter):
+    the kernel, the learned filter (its sign flipped to match), their cosine, and what both
+    do to ``image`` (lecture 6). Four panels per kernel, two kernels per row.
+    """
+    from lecturekit.kernels import KERNELS, correlate2d, show_kernels
+
+    learned = check_array("filters", to_numpy(filters), ndim=3)
+    picture = check_array("image", to_numpy(image), ndim=2)
+    if not isinstance(closest, dict) or not closest:
+        raise TypeError("closest must be a non-empty dict {kernel name: filter index}")
+    panels, titles = [], []
+    for name, index in closest.items():
+        if name not in KERNELS:
+            raise ValueError(f"closest: unknown kernel {name!r}; choose from {sorted(KERNELS)}")
+        index = check_positive_int(f"closest[{name!r}]", index, minimum=0)
+        if index >= len(learned):
+            raise ValueError(f"closest[{name!r}] must be below the number of filters "
+                             f"({len(learned)}), got {index}")
+        kernel = KERNELS[name]
+        score = cosine_similarity(learned[index], kernel)
+        match = learned[index] * np.sign(score)
+        panels += [kernel, match, correlate2d(picture, kernel), correlate2d(picture, match)]
+        titles += [name, f"filter {index}: {abs(score):.2f}", f"{name} map", f"filter {index} map"]
+    fig = show_kernels(panels, titles, ncols=8, size=size)
+    fig.set_size_inches(11.0, fig.get_figheight())  # room between the eight panels' titles
+    return fig

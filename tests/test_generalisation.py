@@ -252,3 +252,38 @@ def test_plot_history_rejects_bad_arguments(histories, metric, error):
         histories = {"a": _fit(epochs=1)}
     with pytest.raises(error):
         generalisation.plot_history(histories, metric)
+
+
+def test_plot_history_can_put_the_legend_outside():
+    history = _fit(epochs=2)
+    fig = generalisation.plot_history({"a": history}, "loss", legend="outside")
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    legend_box = ax.get_legend().get_window_extent()
+    assert legend_box.x0 >= ax.get_window_extent().x1  # right of the panel
+    assert tuple(fig.get_size_inches()) == (10.0, 2.4)
+    plt.close(fig)
+    with pytest.raises(ValueError, match="legend"):
+        generalisation.plot_history({"a": history}, "loss", legend="left")
+
+
+# --- plot_curves -----------------------------------------------------------------------------
+
+def test_plot_curves_draws_loss_and_accuracy_side_by_side():
+    history = _fit(epochs=3)
+    fig = generalisation.plot_curves({"a": history, "b": history}, show_training=False, height=3)
+    left, right = fig.axes
+    assert left.get_ylabel() == "cross-entropy loss" and right.get_ylabel() == "accuracy (%)"
+    assert [list(line.get_ydata()) for line in left.get_lines()] == [history.val_loss] * 2
+    assert list(right.get_lines()[0].get_ydata()) == pytest.approx(
+        [100 * v for v in history.val_accuracy])
+    assert tuple(fig.get_size_inches()) == (12.0, 3.0)
+    plt.close(fig)
+    assert len(generalisation.plot_curves({"a": history}).axes[0].get_lines()) == 2  # + training
+    plt.close("all")
+    figures = plt.get_fignums()
+    with pytest.raises(TypeError, match="histories"):
+        generalisation.plot_curves({})
+    with pytest.raises(ValueError, match="height"):
+        generalisation.plot_curves({"a": history}, height=0)
+    assert plt.get_fignums() == figures  # no figure left behind by a bad call

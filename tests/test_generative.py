@@ -165,3 +165,27 @@ def test_softmax_regression_leaves_the_thread_count_as_it_was():
     images, labels = _toy()
     SoftmaxRegression().fit(images, labels, num_classes=2)
     assert torch.get_num_threads() == before
+
+
+def test_plot_samples_puts_each_class_in_a_column():
+    import matplotlib.pyplot as plt
+
+    from lecturekit.generative import plot_samples
+
+    samples = [np.full((3, 4, 4), c / 2) for c in range(3)]
+    fig = plot_samples(samples)
+    assert len(fig.axes) == 9
+    rows = np.array(fig.axes).reshape(3, 3)  # row-major: one row per sample
+    assert [ax.get_title() for ax in rows[0]] == ["a 0", "a 1", "a 2"]
+    assert all(ax.get_title() == "" for ax in rows[1:].flat)
+    assert [ax.images[0].get_array()[0, 0] for ax in rows[2]] == [0.0, 0.5, 1.0]
+    assert plot_samples([np.zeros((2, 1, 4, 4))]).axes[0].images[0].get_array().shape == (4, 4)
+    plt.close("all")
+    with pytest.raises(TypeError, match="samples"):
+        plot_samples(np.zeros((3, 2, 4, 4)))
+    with pytest.raises(ValueError, match=r"samples\[1\]"):
+        plot_samples([np.zeros((2, 4, 4)), np.zeros((3, 4, 4))])
+    with pytest.raises(ValueError, match=r"samples\[0\]"):
+        plot_samples([np.zeros((4, 4))])
+    with pytest.raises(ValueError, match=r"samples\[0\]"):
+        plot_samples([np.full((1, 4, 4), np.nan)])

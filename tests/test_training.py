@@ -1,5 +1,8 @@
 """lecturekit.training: the fit loop, evaluation and the DataLoader pattern of lecture 6."""
 
+import math
+
+import numpy as np
 import pytest
 import torch
 from torch import nn
@@ -215,3 +218,108 @@ def test_confusion_matrix_rejects_fractional_labels():
 def test_make_optimizer_names_a_missing_learning_rate():
     with pytest.raises(TypeError, match="lr"):
         training.make_optimizer(torch.nn.Linear(2, 1), None, 10)
+
+
+def test_progress_bar_redraws_a_few_times_however_slow_the_machine(capsys, monkeypatch):
+    # With no minimum time between redraws (a machine so slow that every step takes longer than
+    # PROGRESS_INTERVAL_S), the bar still redraws at most once per quarter of the steps: the
+    # stored notebook, and its slide, keep a few lines of progress bar.
+    monkeypatch.setattr(training, "PROGRESS_INTERVAL_S", 0.0)
+    images, labels = _synthetic(60)
+    training.fit(models.MnistMLP(hidden=4), images, labels, epochs=2, batch_size=1)
+    output = capsys.readouterr().out
+    assert "120/120" in output
+    redraws = output.count("\r")
+    assert 3 <= redraws <= training.PROGRESS_REDRAWS + 2, output  # + the first and the last
+    # tqdm's monitor thread, which wakes every 10 s, may not lift the bound either
+    bar = training._progress(100, True, "test")
+    assert bar.miniters == 25 and bar.maxinterval == math.inf
+    bar.close()
+    capsys.readouterr()
+
+
+# --- figures and measures of lecture 6 ---------------------------------------------------------
+
+def test_plot_class_counts_draws_one_bar_per_class():
+    import matplotlib.pyplot as plt
+
+    fig = training.plot_class_counts(torch.tensor([5, 0, 7]))
+    bars = fig.axes[0].patches
+    assert [bar.get_height() for bar in bars] == [5, 0, 7]
+    assert fig.axes[0].get_xlabel() == "digit"
+    _, ax = plt.subplots()
+    assert training.plot_class_counts([1, 2], ax=ax) is ax.figure
+    plt.close("all")
+    with pytest.raises(ValueError, match="counts"):
+        training.plot_class_counts([3, -1])
+    with pytest.raises(ValueError, match="counts"):
+        training.plot_class_counts([[1, 2]])
+    with pytest.raises(ValueError, match="counts"):
+        training.plot_class_counts([1.0, float("nan")])
+
+
+def test_plot_confident_mistakes_shows_the_surest_mistakes_first():
+    import matplotlib.pyplot as plt
+
+    images = torch.arange(5.0).view(5, 1, 1, 1).expand(5, 1, 4, 4)
+    labels = torch.tensor([0, 1, 1, 0, 1])
+    probs = torch.tensor([[0.9, 0.1],    # right
+                          [0.6, 0.4],    # wrong, 60%
+                          [0.2, 0.8],    # right
+                          [0.05, 0.95],  # wrong, 95%
+                          [0.7, 0.3]])   # wrong, 70%
+    fig = training.plot_confident_mistakes(images, labels, probs, count=2, ncols=2)
+    shown = [ax for ax in fig.axes if ax.images]
+    assert [ax.get_title() for ax in shown] == ["0→1 95%", "1→0 70%"]
+    assert [ax.images[0].get_array()[0, 0] for ax in shown] == [3.0, 4.0]
+    fig = training.plot_confident_mistakes(images[:1], labels[:1], probs[:1])
+    assert fig.axes[0].get_title() == "no mistakes"
+    plt.close("all")
+    with pytest.raises(ValueError, match="probs"):
+        training.plot_confident_mistakes(images, labels, probs[0])
+    with pytest.raises(ValueError, match="labels"):
+        training.plot_confident_mistakes(images, labels[:3], probs)
+    with pytest.raises(ValueError, match="images"):
+        training.plot_confident_mistakes(images[:3], labels, probs)
+    with pytest.raises(ValueError, match="count"):
+        training.plot_confident_mistakes(images, labels, probs, count=0)
+
+
+def test_cosine_similarity():
+    a = np.array([[1.0, 0.0], [2.0, -1.0]])
+    assert training.cosine_similarity(a, 3 * a) == pytest.approx(1.0)
+    assert training.cosine_similarity(a, -a) == pytest.approx(-1.0)
+    assert training.cosine_similarity([1, 0], [0, 2]) == 0.0
+    assert training.cosine_similarity([1, 1], [1, 0]) == pytest.approx(2 ** -0.5)
+    with pytest.raises(ValueError, match="same number"):
+        training.cosine_similarity([1, 2], [1, 2, 3])
+    with pytest.raises(ValueError, match="zeros"):
+        training.cosine_similarity([0, 0], [1, 2])
+    with pytest.raises(ValueError, match="a must"):
+        training.cosine_similarity([np.nan, 1], [1, 2])
+
+
+def test_plot_kernel_matches_flips_the_filter_to_the_kernel_sign():
+    import matplotlib.pyplot as plt
+
+    from lecturekit import kernels
+
+    filters = np.stack([-2 * kernels.KERNELS["sobel_x"], kernels.KERNELS["box_blur"]])
+    image = np.random.default_rng(0).random((6, 6))
+    fig = training.plot_kernel_matches(filters, {"sobel_x": 0, "box_blur": 1}, image)
+    panels = [ax for ax in fig.axes if ax.images]
+    assert [ax.get_title() for ax in panels] == [
+        "sobel_x", "filter 0: 1.00", "sobel_x map", "filter 0 map",
+        "box_blur", "filter 1: 1.00", "box_blur map", "filter 1 map"]
+    np.testing.assert_allclose(panels[1].images[0].get_array(), 2 * kernels.KERNELS["sobel_x"])
+    np.testing.assert_allclose(panels[3].images[0].get_array(),
+                               kernels.correlate2d(image, 2 * kernels.KERNELS["sobel_x"]))
+    plt.close("all")
+    with pytest.raises(ValueError, match="unknown kernel"):
+        training.plot_kernel_matches(filters, {"edges": 0}, image)
+    with pytest.raises(ValueError, match="closest"):
+        training.plot_kernel_matches(filters, {"sobel_x": 2}, image)
+    with pytest.raises(TypeError, match="closest"):
+        training.plot_kernel_matches(filters, {}, image)
+    with pytest.raises(ValueError, match="filters"):
+        training.plot_kernel_matches(filters[0], {"sobel_x": 0}, image)
