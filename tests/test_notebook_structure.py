@@ -108,3 +108,22 @@ def test_lectures_have_slides_and_questions(path):
         for output in cell.get("outputs", [])
     )
     assert quizzes >= 2, f"{path.name} has {quizzes} in-class questions, needs at least 2"
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=lambda p: p.name)
+def test_half_of_the_questions_ask_for_a_prediction_the_next_cell_answers(path):
+    from lecturekit.quiz import PREDICT_LABEL
+
+    cells = _load(path).cells
+    questions = predictions = 0
+    for index, cell in enumerate(cells):
+        html = "".join(output.get("data", {}).get("text/html", "") for output in cell.get("outputs", []))
+        if "lecturekit-quiz" not in html:
+            continue
+        questions += 1
+        if PREDICT_LABEL in html:
+            predictions += 1
+            after = [c for c in cells[index + 1:] if c.metadata["slideshow"]["slide_type"] != "skip"]
+            assert after and after[0].cell_type == "code", (
+                f"cell {index} asks for a prediction, but the next cell shown is not the code that answers it")
+    assert 2 * predictions >= questions, f"{path.name}: {predictions} of {questions} questions are predict-then-run"
