@@ -125,5 +125,7 @@ def test_half_of_the_questions_ask_for_a_prediction_the_next_cell_answers(path):
             predictions += 1
             after = [c for c in cells[index + 1:] if c.metadata["slideshow"]["slide_type"] != "skip"]
             assert after and after[0].cell_type == "code", (
-                f"cell {index} asks for a prediction, but the next cell shown is not the code that answers it")
-    assert 2 * predictions >= questions, f"{path.name}: {predictions} of {questions} questions are predict-then-run"
+                f"cell {index} asks for a prediction, but the next cell shown is not the code that "
+                "answers it")
+    assert 2 * predictions >= questions, (
+        f"{path.name}: {predictions} of {questions} questions are predict-then-run")
