@@ -77,8 +77,11 @@ def _select(page, index: int):
         while _active(page) < index:
             before = _active(page)
             page.keyboard.press("j")
-            page.wait_for_timeout(50)
-            if _active(page) == before:
+            try:  # a press during a slide change can take a moment, or be dropped
+                page.wait_for_function(
+                    "before => Number(document.querySelector('.jp-Cell.jp-mod-active')"
+                    ".dataset.windowedListIndex) !== before", arg=before, timeout=1_500)
+            except Exception:  # noqa: BLE001 - dropped: the next round presses Escape and j again
                 break
     assert _active(page) == index, f"could not select cell {index}"
 
