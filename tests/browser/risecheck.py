@@ -73,6 +73,13 @@ def _select(page, index: int):
                 return
             except Exception:  # noqa: BLE001 - fall back to the keyboard
                 pass
+        # A hidden cell: start from the nearest cell before it that is shown (focusing it gives
+        # the notebook the keyboard again after a slide change), then walk down with j.
+        for earlier in range(index - 1, _active(page), -1):
+            if _cell(page, earlier).is_visible():
+                _cell(page, earlier).evaluate("node => node.focus()")
+                page.wait_for_timeout(200)
+                break
         page.keyboard.press("Escape")
         while _active(page) < index:
             before = _active(page)
