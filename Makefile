@@ -35,11 +35,6 @@ $(STAMP): pyproject.toml
 handouts: $(STAMP)
 	$(BIN)/python -m lecturekit build $(if $(NB),$(NB),)
 
-# The browser checks alone (tests/browser; they rebuild build/ first). `make test` runs
-# them too when /usr/bin/chromium exists; .ci/run installs it.
-test-browser: $(STAMP)
-	$(TEST_ENV) $(BIN)/python -m pytest $(XDIST) $(BROWSER_TESTS)
-
 # Regenerate images/ from the registry in lecturekit/toolchain/figures.py.
 figures: $(STAMP)
 	$(BIN)/python -m lecturekit.toolchain.figures
@@ -49,7 +44,7 @@ figures: $(STAMP)
 trust: $(STAMP)
 	$(BIN)/jupyter trust $(NOTEBOOKS)
 
-# Each file (a notebook, a file of browser checks) runs whole on one of two workers, handed
+# Each file (a notebook, a file of checks) runs whole on one of two workers, handed
 # out in the order given: the longest first (pytest drops the paths named twice), so that
 # neither worker is left with a long file at the end.
 LONGEST_NOTEBOOKS := $(wildcard notebooks/06-*.ipynb notebooks/07-*.ipynb notebooks/03-*.ipynb \
@@ -59,13 +54,21 @@ XDIST := -n 2 --dist loadfile --no-loadscope-reorder
 UNIT_TESTS := $(sort $(wildcard tests/test_*.py))
 BROWSER_TESTS := tests/browser/test_pages.py tests/browser/test_rise_a.py tests/browser/test_rise_b.py \
                  tests/browser/test_decks.py tests/browser/test_a11y.py tests/browser/test_pdf.py
-# Runs every notebook of the student edition top to bottom: as long as the notebooks themselves.
+# Builds the student edition and runs the exercises of each of its notebooks.
 STUDENT_TESTS := tests/test_student_edition.py
 
-# Unit tests, browser checks (when /usr/bin/chromium exists) and every notebook under strict nbval.
+# Does every notebook still run and show what its slides claim: the unit tests, the student
+# edition, and every notebook under strict nbval (about 2 minutes on 2 cores).
 test: $(STAMP)
-	$(TEST_ENV) $(BIN)/python -m pytest $(XDIST) $(BROWSER_TESTS) $(STUDENT_TESTS) $(LONGEST_NOTEBOOKS) \
-		$(UNIT_TESTS) $(NOTEBOOKS) $(NBVAL)
+	$(TEST_ENV) $(BIN)/python -m pytest $(XDIST) $(LONGEST_NOTEBOOKS) $(STUDENT_TESTS) $(UNIT_TESTS) \
+		$(NOTEBOOKS) $(NBVAL)
+
+# Do the built pages work: course page, handouts, decks, PDFs and RISE slideshows in headless
+# Chromium (/usr/bin/chromium; skipped without it), every slide measured against the canvas,
+# axe-core's accessibility rules. They build build/ first. Several minutes: .ci/run runs them
+# after `make test`.
+test-browser: $(STAMP)
+	$(TEST_ENV) $(BIN)/python -m pytest $(XDIST) $(BROWSER_TESTS)
 
 # Every notebook again under strict nbval on another numeric platform ($(PORTABLE_ENV)):
 # a printed number that depends on the CPU fails here before it fails on someone's laptop.

@@ -129,3 +129,83 @@ def test_half_of_the_questions_ask_for_a_prediction_the_next_cell_answers(path):
                 "answers it")
     assert 2 * predictions >= questions, (
         f"{path.name}: {predictions} of {questions} questions are predict-then-run")
+
+
+# --- the cells handouts and the student edition drop ----------------------------------------------
+
+# Names a notebook cell may read without defining them: Python's builtins and IPython's.
+KERNEL_NAMES = set(dir(__import__("builtins"))) | {"display", "get_ipython", "In", "Out", "_", "__", "___"}
+# The timing magics run the code they are given: it is read as the cell's own code.
+TIMING_MAGIC = re.compile(r"^([ \t]*)%{1,2}(?:time|timeit|prun)\b(?:[ \t]+-\w+(?:[ \t]+\d+)?)*[ \t]*",
+                          re.MULTILINE)
+
+
+def _bound_and_read(source: str) -> tuple[set[str], set[str]]:
+    """The names a cell binds at its top level, and the global names it reads but does not
+    bind itself (in functions and comprehensions too). IPython's magics are translated first."""
+    import symtable
+
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    table = symtable.symtable(TransformerManager().transform_cell(TIMING_MAGIC.sub(r"\1", source)),
+                              "<cell>", "exec")
+    bound = {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported()
+             or s.is_namespace()}
+    read: set[str] = set()
+    scopes = [table]
+    while scopes:
+        scope = scopes.pop()
+        read |= {s.get_name() for s in scope.get_symbols()
+                 if s.is_referenced() and (scope is table or s.is_global())}
+        scopes += scope.get_children()
+    return bound, read - bound
+
+
+def names_only_test_cells_define(cells) -> list[str]:
+    """For each cell that handouts and the student edition keep: the names it reads that,
+    once the ``remove-cell`` cells are dropped, nothing before it defines any more."""
+    kept: set[str] = set()
+    dropped: dict[str, int] = {}
+    problems = []
+    for index, cell in enumerate(cells):
+        if cell.cell_type != "code":
+            continue
+        bound, read = _bound_and_read(cell.source)
+        if notebooks.REMOVE_TAG in cell.metadata.get("tags", []):
+            dropped.update(dict.fromkeys(bound - kept, index))
+            continue
+        lost = sorted(name for name in read - kept - KERNEL_NAMES if name in dropped)
+        problems += [f"cell {index} reads {name}, which only the test-only cell {dropped[name]} defines"
+                     for name in lost]
+        kept |= bound
+    return problems
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
+def test_the_lecture_needs_nothing_from_its_test_only_cells(path):
+    """The student edition runs the lecture without the ``remove-cell`` cells that nbval runs:
+    so no shown cell may read a name that only such a cell defines."""
+    problems = names_only_test_cells_define(_load(path).cells)
+    assert not problems, f"{path.name}: " + "; ".join(problems)
+
+
+def test_a_name_only_a_test_only_cell_defines_is_found():
+    from nbformat.v4 import new_code_cell
+
+    def cells(*sources):
+        made = [new_code_cell(source.lstrip("!")) for source in sources]
+        for cell, source in zip(made, sources):
+            if source.startswith("!"):
+                cell.metadata["tags"] = [notebooks.REMOVE_TAG]
+        return made
+
+    assert names_only_test_cells_define(cells("!x = 1", "print(x)")) == [
+        "cell 1 reads x, which only the test-only cell 0 defines"]
+    assert names_only_test_cells_define(cells("!import numpy as np", "f = lambda: np.ones(2)")) == [
+        "cell 1 reads np, which only the test-only cell 0 defines"]
+    assert names_only_test_cells_define(cells("!def g():\n    pass", "%%timeit -n 2\ng()")) == [
+        "cell 1 reads g, which only the test-only cell 0 defines"]
+    assert names_only_test_cells_define(cells("!y = 1", "%matplotlib inline\n%time print(y)")) == [
+        "cell 1 reads y, which only the test-only cell 0 defines"]
+    assert names_only_test_cells_define(cells("x = 0", "!x = 1", "print(x, len([x]))")) == []
+    assert names_only_test_cells_define(cells("!x = 1", "x = 2\nprint(x)", "def f(x):\n    return x")) == []

@@ -1,6 +1,7 @@
 """The student edition (issue 13): built from the master notebooks, it holds no solution, and
-every notebook runs top to bottom: the lecture as before, and every exercise check says
-"Not done yet" in a message of its own instead of a crash that hides it."""
+every notebook runs top to bottom: the lecture as in the master (which strict nbval runs), and
+every exercise check says "Not done yet" in a message of its own instead of a crash that
+hides it."""
 
 from __future__ import annotations
 
@@ -75,14 +76,48 @@ def test_the_edition_holds_no_solution(edition):
     assert not any("__pycache__" in name for name in names)
 
 
-@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
-def test_the_edition_runs_top_to_bottom(edition, path):
+def _exercise_start(cells) -> int | None:
+    """Where the exercises begin: the first markdown cell headed "## Exercises"."""
+    return next((index for index, cell in enumerate(cells) if cell.cell_type == "markdown"
+                 and cell.source.lstrip().startswith("## Exercises")), None)
+
+
+def test_the_edition_keeps_the_lecture_as_nbval_runs_it(edition):
+    """Before its exercises, each notebook of the edition holds the master's cells, in order and
+    unchanged, less the test-only ones: strict nbval runs those in the master notebooks, and
+    test_notebook_structure checks that the lecture needs nothing from the test-only cells. So
+    the lecture part runs in the edition as it does in nbval (it is not run a second time)."""
     folder, _ = edition
-    notebook = nbformat.read(folder / "notebooks" / path.name, as_version=4)
+    for path in PATHS:
+        master = nbformat.read(path, as_version=4).cells
+        shown = [cell for cell in master if notebooks.REMOVE_TAG not in cell.metadata.get("tags", [])]
+        cells = nbformat.read(folder / "notebooks" / path.name, as_version=4).cells
+        end = _exercise_start(cells)
+        assert (end is None) == (not any(student.is_solution(cell) for cell in master)), path.name
+        end = len(cells) if end is None else end
+        assert [c.source for c in cells[:end]] == [c.source for c in shown[:end]], path.name
+        for cell, original in zip(cells[:end], shown):
+            if cell.cell_type == "code":
+                assert cell.outputs == original.outputs, f"{path.name}: the edition changed an output"
+
+
+EXERCISED = [path for path in PATHS if _exercise_start(nbformat.read(path, as_version=4).cells) is not None]
+
+
+@pytest.mark.parametrize("path", EXERCISED, ids=lambda p: p.stem)
+def test_the_exercises_of_the_edition_run_and_say_not_done(edition, path):
+    """From "## Exercises" to its end, each notebook of the edition runs in a fresh kernel,
+    in its folder: every cell runs without error but the checks, and every check says
+    "Not done yet" in a message of its own instead of a crash that hides it. A fresh kernel,
+    so the exercises need nothing the lecture defines."""
+    folder, _ = edition
+    whole = nbformat.read(folder / "notebooks" / path.name, as_version=4)
+    start = _exercise_start(whole.cells)
+    notebook = nbformat.v4.new_notebook(cells=whole.cells[start:], metadata=whole.metadata)
     NotebookClient(notebook, timeout=600, kernel_name="python3", record_timing=False,
                    resources={"metadata": {"path": str(folder / "notebooks")}}).execute()
     checks = 0
-    for index, cell in enumerate(notebook.cells):
+    for index, cell in enumerate(notebook.cells, start=start):
         errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
         if student.is_check(cell):
             checks += 1
