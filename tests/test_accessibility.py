@@ -12,6 +12,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from kernel_support import execute as run_in_kernel
 
 from lecturekit.toolchain import build as publish
 from lecturekit.toolchain import notebooks
@@ -137,7 +138,6 @@ def test_figures_shown_in_a_kernel_carry_alt_text_and_the_same_image(tmp_path):
     """In a throwaway kernel: plt.show(), a returned figure, retina figures and an interactive
     output all carry the figure's description; the PNG is the one IPython makes."""
     pytest.importorskip("nbclient")
-    from nbclient import NotebookClient
     from nbformat.v4 import new_code_cell, new_notebook
 
     cells = [
@@ -160,8 +160,7 @@ def test_figures_shown_in_a_kernel_carry_alt_text_and_the_same_image(tmp_path):
     ]
     notebook = new_notebook(cells=[new_code_cell(source) for source in cells])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    NotebookClient(notebook, timeout=120, kernel_name="python3", store_widget_state=True,
-                   resources={"metadata": {"path": str(ROOT)}}).execute()
+    run_in_kernel(notebook, ROOT, timeout=120, store_widget_state=True)
     figures = {where: output for where, output in _figure_outputs(notebook)
                if "image/png" in output.get("data", {})}
     alts = {where: output["metadata"].get("image/png", {}).get("alt") for where, output in figures.items()}

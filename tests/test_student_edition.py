@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
+from kernel_support import execute as run_in_kernel
 
 from lecturekit.toolchain import notebooks, student
 
@@ -114,8 +114,7 @@ def test_the_exercises_of_the_edition_run_and_say_not_done(edition, path):
     whole = nbformat.read(folder / "notebooks" / path.name, as_version=4)
     start = _exercise_start(whole.cells)
     notebook = nbformat.v4.new_notebook(cells=whole.cells[start:], metadata=whole.metadata)
-    NotebookClient(notebook, timeout=600, kernel_name="python3", record_timing=False,
-                   resources={"metadata": {"path": str(folder / "notebooks")}}).execute()
+    run_in_kernel(notebook, folder / "notebooks", timeout=600, record_timing=False)
     checks = 0
     for index, cell in enumerate(notebook.cells, start=start):
         errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
