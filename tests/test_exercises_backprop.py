@@ -40,7 +40,7 @@ def test_layer_backward(capsys):
 
     assert_rejects(check, no_transpose_fix, "delta (the error delta^l)", "4 samples",
                    "check the transpose in BP2")
-    assert_rejects(check, forgets_derivative, "delta (the error delta^l)", "sigma'(z^l) seems to be missing")
+    assert_rejects(check, forgets_derivative, "delta (the error delta^l)", "left out the factor sigma'(z^l)")
     assert_rejects(check, sums_over_batch, "grad_w (dC/dW^l)", "every value is 4 times",
                    "BP4 averages over the n samples")
     assert_rejects(check, transposed_grad_w, "grad_w (dC/dW^l)", "transpose of the right result")

@@ -163,7 +163,7 @@ def test_random_shift(capsys):
     assert_rejects(check, one_shift_for_all, "the same", "separate random shift for each image")
     assert_rejects(check, global_random_numbers, "same seed gave different shifts", "generator=generator")
     assert_rejects(check, per_channel, "3 channels", "channels were moved by different shifts")
-    assert_rejects(check, in_place, "changed the input images", "return new")
+    assert_rejects(check, in_place, "changed its argument `images` in place", "build a new array")
     assert_rejects(check, same_shift_both_ways, "only 5 of the 25", "separately")
     assert_rejects(check, too_far, "more than max_shift = 2")
     assert_rejects(check, lambda images, max_shift, generator: images.flip(-1), "not the input image moved")

@@ -40,7 +40,7 @@ def test_mlp_forward(capsys):
         return a
 
     assert_rejects(check, relu_on_output, "the network's output", "[2, 4, 1]",
-                   "ReLU was applied after the last")
+                   "applied ReLU after the last layer too")
     assert_rejects(check, no_transpose, "ValueError", "[2, 4, 1]", "transpose of W^l")
     assert_rejects(check, skips_output_layer, "has shape (5, 4), expected (5, 1)", "apply the output layer")
     assert_rejects(check, transposed_square, "square weight matrices", "row j of W^l")
@@ -108,7 +108,7 @@ def test_sgd_epoch(capsys):
                    "last, smaller")
     assert_rejects(check, whole_data_gradient, "the weights after the epoch", "minibatch's samples")
     assert_rejects(check, ascends, "the weights after the epoch", "ten samples", "uphill")
-    assert_rejects(check, in_place, "changed the weights you passed in")
+    assert_rejects(check, in_place, "changed its argument `weights` in place")
 
 
 def test_sgd_epoch_reference_is_one_epoch_of_run_sgd():
@@ -158,7 +158,7 @@ def test_momentum_descent(capsys):
                    "updates the velocity first")
     assert_rejects(check, one_step_short, "the params after the steps", "narrow valley", "one step fewer",
                    "loop's bounds")
-    assert_rejects(check, in_place, "changed the params you passed in")
+    assert_rejects(check, in_place, "changed its argument `params` in place")
 
 
 def test_momentum_reference_takes_the_steps_of_torch():

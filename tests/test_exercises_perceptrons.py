@@ -93,7 +93,7 @@ def test_perceptron_epoch(capsys):
     assert_rejects(check, skips_last, "the weights after the epoch", "single sample", "last sample")
     assert_rejects(check, frozen_weights, "the weights after the epoch", "two clouds", "started from")
     assert_rejects(check, counts_right_answers, "the number of mistakes", "prediction was wrong")
-    assert_rejects(check, in_place, "changed the weights you passed in", "+=")
+    assert_rejects(check, in_place, "changed its argument `weights` in place", "+=")
     assert_rejects(check, lambda weights, bias, X, y, lr=1.0: (weights, bias), "triple", "tuple of 2")
 
 

@@ -57,7 +57,7 @@ def test_max_pool2d(capsys):
                    "started the maximum at 0")
     assert_rejects(check, partial_windows, "the last row and column fit in no window",
                    "shape (4, 5), expected (3, 4)", "count only the windows that fit entirely")
-    assert_rejects(check, changes_input, "changed its input array in place")
+    assert_rejects(check, changes_input, "changed its argument `x` in place")
 
 
 def _torch_conv(x, weight, bias, stride, padding):

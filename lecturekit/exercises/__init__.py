@@ -20,7 +20,8 @@ Which lecture's exercises each module checks::
 :mod:`lecturekit.exercises.feedback` holds what the checks share: the two verdicts
 (:class:`~lecturekit.exercises.feedback.NotDoneYet` for an untouched stub,
 :class:`~lecturekit.exercises.feedback.NotRightYet` for a wrong answer), calling the student's
-code and comparing arrays with a diagnosis of the usual slips (sign, transpose, factor,
-shape). Both verdicts are exceptions, so nbgrader and otter-grader count a failed check as
-failed, but Jupyter shows their message alone, without a traceback that would hide it.
+code, catching an argument it changed in place, and comparing arrays with a diagnosis of the
+usual slips (sign, transpose, factor, shape) and of the known slips a check replays. Both
+verdicts are exceptions, so nbgrader and otter-grader count a failed check as failed, but
+Jupyter shows their message alone, without a traceback that would hide it.
 """

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -10,35 +10,7 @@ import numpy as np
 from lecturekit import activations
 from lecturekit import backprop as reference
 from lecturekit import softmax as reference_softmax
-from lecturekit.exercises.feedback import NotRightYet, attempt, compare, passed
-
-Slips = Sequence[tuple[str, Any]]
-
-
-def _matches(got: Any, wrong: Any) -> bool:
-    """Whether ``got`` equals the result of a known slip ``wrong`` (same shape, close values)."""
-    try:
-        got_array = np.asarray(got, dtype=float)
-        wrong_array = np.asarray(wrong, dtype=float)
-    except (TypeError, ValueError):
-        return False
-    return (got_array.shape == wrong_array.shape and bool(np.all(np.isfinite(got_array)))
-            and bool(np.allclose(got_array, wrong_array, rtol=1e-7, atol=1e-10)))
-
-
-def _hint(got: Any, want: Any, slips: Slips, default: str) -> str:
-    """The hint for the first known slip that ``got`` matches (and ``want`` does not), else
-    ``default``: a private helper of this module's checks."""
-    for text, wrong in slips:
-        if _matches(got, wrong) and not _matches(want, wrong):
-            return text
-    return default
-
-
-def _unchanged(name: str, argument: str, before: np.ndarray, after: np.ndarray, case: str) -> None:
-    if before.shape != after.shape or not np.array_equal(before, after):
-        raise NotRightYet(f"`{name}` changed its argument `{argument}` in place on {case}: "
-                          "the caller still needs it. Work on new arrays instead.")
+from lecturekit.exercises.feedback import NotRightYet, Slip, attempt, compare, passed, unchanged
 
 
 def _unpack(result: Any, name: str, size: int, names: str, case: str) -> tuple[Any, ...]:
@@ -87,34 +59,30 @@ def check_layer_backward(layer_backward: Callable[..., Any]) -> None:
         copies = [array.copy() for array in arrays]
         result = attempt(layer_backward, name, *copies, d_act, case=case)
         for argument, before, after in zip(("delta_next", "w_next", "z", "a_prev"), arrays, copies):
-            _unchanged(name, argument, before, after, case)
+            unchanged(before, after, name=name, argument=argument, case=case)
         delta, grad_w, grad_b = _unpack(result, name, 3, "a triple (delta, grad_w, grad_b)", case)
         n = len(z)
         want_delta = reference.backpropagate_error(delta_next, w_next, z, d_act)
-        slips: list[tuple[str, Any]] = [
-            ("the factor sigma'(z^l) seems to be missing: BP2 multiplies elementwise by the "
-             "derivative of the activation at z^l.", delta_next @ w_next),
+        slips: list[Slip] = [
+            ("left out the factor sigma'(z^l) (BP2 multiplies elementwise by the derivative of "
+             "the activation at z^l)", delta_next @ w_next),
         ]
         if w_next.shape[0] == w_next.shape[1]:
-            slips.append(("it looks like W^(l+1) is used transposed: check the transpose in BP2 "
-                          "(the sum over k runs down column j of W^(l+1)).",
-                          (delta_next @ w_next.T) * d_act(z)))
-        compare(delta, want_delta, "delta (the error delta^l)", case=case,
-                hint=_hint(delta, want_delta, slips,
-                           "BP2: pass delta^(l+1) back through W^(l+1) (check the transpose), "
-                           "then multiply elementwise by sigma'(z^l)."))
+            slips.append(("used W^(l+1) transposed (check the transpose in BP2: the sum over k runs "
+                          "down column j of W^(l+1))", (delta_next @ w_next.T) * d_act(z)))
+        compare(delta, want_delta, "delta (the error delta^l)", case=case, slips=slips,
+                hint="BP2: pass delta^(l+1) back through W^(l+1) (check the transpose), "
+                     "then multiply elementwise by sigma'(z^l).")
         want_w = reference.weight_gradient(want_delta, a_prev)
         compare(grad_w, want_w, "grad_w (dC/dW^l)", case=case,
-                hint=_hint(grad_w, want_w, [
-                    ("you summed over the batch: BP4 averages over the n samples.", want_w * n),
-                ], "BP4: dC/dw_jk = delta_j a_k^(l-1), averaged over the samples; W^l has one row "
-                   "per unit j of layer l and one column per input k."))
+                slips=[("summed over the batch (BP4 averages over the n samples)", want_w * n)],
+                hint="BP4: dC/dw_jk = delta_j a_k^(l-1), averaged over the samples; W^l has one row "
+                     "per unit j of layer l and one column per input k.")
         want_b = reference.bias_gradient(want_delta)
         compare(grad_b, want_b, "grad_b (dC/db^l)", case=case,
-                hint=_hint(grad_b, want_b, [
-                    ("you summed over the batch: BP3 averages over the n samples.", want_b * n),
-                ], "BP3: dC/db^l is delta^l averaged over the samples (the rows): one value per "
-                   "unit of layer l."))
+                slips=[("summed over the batch (BP3 averages over the n samples)", want_b * n)],
+                hint="BP3: dC/db^l is delta^l averaged over the samples (the rows): one value per "
+                     "unit of layer l.")
     passed(name, f"{len(cases)} cases, including a batch of one sample and a layer of the "
                  "network [2, 4, 3, 1]")
 
@@ -174,17 +142,17 @@ def check_numerical_gradient(numerical_gradient: Callable[..., Any]) -> None:
         if not np.array_equal(argument, p):
             raise NotRightYet(f"`{name}` left different values in `p` on {case}: after changing an "
                               "entry, put its original value back before moving on.")
-        slips = [
-            ("use the centred difference (C(p + eps) - C(p - eps)) / (2 eps): a one-sided "
-             "difference is only accurate to order eps.", _one_sided(f, p, eps, 1.0)),
-            ("use the centred difference (C(p + eps) - C(p - eps)) / (2 eps): a one-sided "
-             "difference is only accurate to order eps.", _one_sided(f, p, eps, -1.0)),
-            ("p + eps and p - eps are 2 eps apart: divide by 2 eps.", 2 * want),
+        one_sided = ("took a one-sided difference, which is only accurate to order eps (use the "
+                     "centred difference (C(p + eps) - C(p - eps)) / (2 eps))")
+        slips: list[Slip] = [
+            (one_sided, lambda f=f, p=p, eps=eps: _one_sided(f, p, eps, 1.0)),
+            (one_sided, lambda f=f, p=p, eps=eps: _one_sided(f, p, eps, -1.0)),
+            ("divided by eps (p + eps and p - eps are 2 eps apart: divide by 2 eps)", 2 * want),
         ]
-        compare(got, want, "the gradient", case=case, rtol=1e-5, atol=atol,
-                hint=_hint(got, want, slips, "every entry of p needs its own centred difference, "
-                           "with only that entry moved by +eps and -eps: check that your loop "
-                           "covers every entry, in every dimension."))
+        compare(got, want, "the gradient", case=case, rtol=1e-5, atol=atol, slips=slips,
+                hint="every entry of p needs its own centred difference, with only that entry "
+                     "moved by +eps and -eps: check that your loop covers every entry, in every "
+                     "dimension.")
     passed(name, f"{len(cases)} cases, including a network's weights against backward and a "
                  "single parameter")
 
@@ -211,8 +179,8 @@ def check_softmax_cross_entropy(softmax_cross_entropy: Callable[..., Any]) -> No
         n = len(y)
         z_copy, y_copy = z.copy(), y.copy()
         result = attempt(softmax_cross_entropy, name, z_copy, y_copy, case=case)
-        _unchanged(name, "z", z, z_copy, case)
-        _unchanged(name, "y", y, y_copy, case)
+        unchanged(z, z_copy, name=name, argument="z", case=case)
+        unchanged(y, y_copy, name=name, argument="y", case=case)
         loss, grad = _unpack(result, name, 2, "a pair (loss, gradient)", case)
         big = "large scores" in case
         want_loss = reference_softmax.cross_entropy(z, y)
@@ -226,17 +194,15 @@ def check_softmax_cross_entropy(softmax_cross_entropy: Callable[..., Any]) -> No
         if np.ndim(loss) != 0:
             raise NotRightYet(f"the loss on {case} should be one number (the mean over the "
                               f"samples), got an array of shape {np.shape(loss)}.")
-        compare(loss, want_loss, "the loss", case=case,
-                hint=_hint(loss, want_loss, [("you summed over the samples: the loss is their "
-                                              "mean.", want_loss * n)], loss_hint))
+        compare(loss, want_loss, "the loss", case=case, hint=loss_hint,
+                slips=[("summed over the samples (the loss is their mean)", want_loss * n)])
         want_grad = reference_softmax.cross_entropy_gradient(z, y)
         grad_hint = ("subtract each row's largest score before exp." if big else
                      "dC/dz = (p - onehot(y)) / n, with p the softmax of each row.")
-        compare(grad, want_grad, "the gradient dC/dz", case=case,
-                hint=_hint(grad, want_grad, [
-                    ("the loss is a mean over the n samples, so every row of the gradient is "
-                     "divided by n.", want_grad * n),
-                    ("check the sign: the gradient is p - onehot(y).", -want_grad),
-                ], grad_hint))
+        compare(grad, want_grad, "the gradient dC/dz", case=case, hint=grad_hint, slips=[
+            ("left out the division by n (the loss is a mean over the n samples, so every row "
+             "of the gradient is divided by n)", want_grad * n),
+            ("flipped the sign (the gradient is p - onehot(y))", -want_grad),
+        ])
     passed(name, f"{len(cases)} cases, including a batch of one sample and scores that overflow "
                  "a naive exp")

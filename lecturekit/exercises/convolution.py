@@ -2,57 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from numbers import Integral
 from typing import Any
 
 import numpy as np
 
 from lecturekit import kernels
-from lecturekit.exercises.feedback import NotRightYet, attempt, compare, passed
-
-# A typical slip: what it does, in words ("flipped the kernel"), and the result it would give.
-Slip = tuple[str, Callable[[], Any]]
-
-
-def _array(value: Any) -> np.ndarray | None:
-    if hasattr(value, "detach") and hasattr(value, "cpu"):  # a torch tensor
-        value = value.detach().cpu().numpy()
-    try:
-        return np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return None
-
-
-def _slip(got: Any, want: Any, slips: Sequence[Slip]) -> str:
-    """The slips whose result ``got`` reproduces (and the right answer does not), joined by
-    "or"; '' when there is none."""
-    got_array, want_array = _array(got), np.asarray(want, dtype=float)
-    if got_array is None or (got_array.shape == want_array.shape and np.allclose(got_array, want_array)):
-        return ""
-    found = []
-    for words, result in slips:
-        try:
-            slipped = np.asarray(result(), dtype=float)
-        except Exception:  # a slip that cannot happen on this case (a kernel larger than the image)
-            continue
-        if slipped.shape == want_array.shape and np.allclose(slipped, want_array):
-            continue
-        if slipped.shape == got_array.shape and np.allclose(got_array, slipped, rtol=1e-6, atol=1e-9):
-            found.append(words)
-    return " or ".join(found)
-
-
-def _check(got: Any, want: Any, what: str, *, case: str, hint: str, slips: Sequence[Slip] = ()) -> None:
-    """:func:`compare`, with the typical slip that ``got`` matches named before the hint."""
-    slip = _slip(got, want, slips)
-    try:
-        compare(got, want, what, case=case, hint=hint)
-    except NotRightYet as error:
-        if not slip:
-            raise
-        head, marker, tip = str(error).partition("\nHint: ")
-        raise NotRightYet(f"{head}\nYour result is what you get if you {slip}.{marker}{tip}") from None
+from lecturekit.exercises.feedback import NotRightYet, Slip, as_array, attempt, compare, passed
 
 
 def _image(rng: np.random.Generator, rows: int, cols: int) -> np.ndarray:
@@ -109,9 +66,9 @@ def check_correlate2d(correlate2d: Callable[..., Any]) -> None:
              lambda k=kernel, run=run: run(k)[:-1, :-1]),
         ]
         want = kernels.correlate2d(image, kernel, stride=stride, padding=padding)
-        got = _array(result)
+        got = as_array(result)
         shape_hint = f"{size_hint}; " if got is not None and got.shape != want.shape else ""
-        _check(result, want, "the output of `correlate2d`", case=case, hint=shape_hint + hint, slips=slips)
+        compare(result, want, "the output of `correlate2d`", case=case, hint=shape_hint + hint, slips=slips)
     passed("correlate2d", f"{len(cases)} cases, including an uneven stride, a 1 x 1 kernel "
                           "and a non-square kernel")
 
@@ -146,7 +103,7 @@ def check_output_size(output_size: Callable[..., Any]) -> None:
             ("left out the stride (with stride s the kernel moves s pixels per step)",
              lambda n=n, k=k, p=p: n + 2 * p - k + 1),
         ]
-        _check(result, kernels.output_size(n, k, stride=s, padding=p), "the output size", case=case,
+        compare(result, kernels.output_size(n, k, stride=s, padding=p), "the output size", case=case,
                hint="count how many positions of the kernel fit along the padded axis.", slips=slips)
     passed("output_size", f"{len(cases)} cases, including an uneven stride and a 1 x 1 kernel")
 
@@ -177,7 +134,7 @@ def check_convolve2d(convolve2d: Callable[..., Any]) -> None:
             ("negated the kernel (flipping moves its numbers, it does not change their signs; for Sobel "
              "the two happen to agree)", lambda x=image, k=kernel: kernels.correlate2d(x, -k)),
         ]
-        _check(result, kernels.correlate2d(image, kernel[::-1, ::-1]), "the output of `convolve2d`",
+        compare(result, kernels.correlate2d(image, kernel[::-1, ::-1]), "the output of `convolve2d`",
                case=case, slips=slips,
                hint="rotate the kernel by 180 degrees (upside down and left to right), then slide "
                     "it as in `correlate2d`, stride 1, no padding.")
@@ -217,10 +174,10 @@ def check_edge_strength(edge_strength: Callable[..., Any]) -> None:
             ("used only Sobel x", lambda gx=gx: np.abs(gx)),
             ("used only Sobel y", lambda gy=gy: np.abs(gy)),
         ]
-        got = _array(result)
+        got = as_array(result)
         size = ("pad with one ring of zeros so that the output has the image's size; "
                 if got is not None and got.shape != image.shape else "")
-        _check(result, np.hypot(gx, gy), "the edge strength", case=case, slips=slips,
+        compare(result, np.hypot(gx, gy), "the edge strength", case=case, slips=slips,
                hint=size + "correlate the image with Sobel x and with Sobel y (padding 1), then take "
                            "the length of the vector (gx, gy) at every pixel.")
     passed("edge_strength", f"{len(cases)} images, including a flat one and a non-square one")

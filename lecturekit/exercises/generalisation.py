@@ -22,7 +22,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.optim.sgd import sgd
 
-from lecturekit.exercises.feedback import NotRightYet, attempt, compare, passed
+from lecturekit.exercises.feedback import NotRightYet, Slip, attempt, compare, passed, unchanged
 
 # --- exercise 7.1: early stopping with a patience --------------------------------------------
 
@@ -87,28 +87,19 @@ def _layer(seed: int, zero_bias_gradient: bool = False) -> nn.Module:
     return layer
 
 
-def _sgd_slip(layer: nn.Module, before: list[torch.Tensor], grads: list[torch.Tensor], lr: float,
-              weight_decay: float) -> str:
-    """Which usual slip of the weight-decay step gives the parameters of ``layer`` ("" if none)."""
-    slips = [
-        (lambda w, g: w - lr * g + lr * weight_decay * w,
-         "the decay pushes the weights away from 0: it must shrink them (check its sign)."),
-        (lambda w, g: w - lr * (g + 2 * weight_decay * w),
-         "the decay is twice too strong: the gradient of (weight_decay / 2) * ||w||^2 is "
-         "weight_decay * w, with no factor 2 (PyTorch's convention)."),
-        (lambda w, g: w - lr * g - weight_decay * w,
-         "the decay term is not scaled by the learning rate: both terms of the step are."),
-        (lambda w, g: w * (1 - lr * weight_decay),
-         "only the decay happened, not the gradient step. Note that `parameters` may be a generator "
-         "(model.parameters()), which can be gone through only once."),
-        (lambda w, g: w - lr * g,
-         "the weights moved along the gradient but did not decay."),
+def _sgd_slips(w: torch.Tensor, g: torch.Tensor, lr: float, weight_decay: float) -> list[Slip]:
+    """The usual slips of the weight-decay step, for the parameter ``w`` with the gradient ``g``."""
+    return [
+        ("pushed the weights away from 0 with the decay (it must shrink them: check its sign)",
+         w - lr * g + lr * weight_decay * w),
+        ("made the decay twice too strong (the gradient of (weight_decay / 2) * ||w||^2 is "
+         "weight_decay * w, with no factor 2: PyTorch's convention)", w - lr * (g + 2 * weight_decay * w)),
+        ("applied the decay term not scaled by the learning rate (both terms of the step are)",
+         w - lr * g - weight_decay * w),
+        ("applied only the decay, not the gradient step (note that `parameters` may be a generator, "
+         "model.parameters(), which can be gone through only once)", w * (1 - lr * weight_decay)),
+        ("moved the weights along the gradient but did not decay them", w - lr * g),
     ]
-    got = [p.detach() for p in layer.parameters()]
-    for formula, text in slips:
-        if all(torch.allclose(mine, formula(w, g)) for mine, w, g in zip(got, before, grads)):
-            return text
-    return ""
 
 
 def check_sgd_step(sgd_step: Callable[..., Any]) -> None:
@@ -146,10 +137,10 @@ def check_sgd_step(sgd_step: Callable[..., Any]) -> None:
             raise NotRightYet(f"the parameters did not change on {case}.\nHint: update each parameter "
                               "in place (`p -= ...`): `p = p - ...` only makes a new tensor and leaves "
                               "the model's parameter as it was.")
-        slip = _sgd_slip(layer, before, grads, lr, weight_decay)
-        for name, got, want in zip(("the weight matrix", "the bias"), layer.parameters(), reference):
-            compare(got.detach(), want, f"{name} after the step", case=case,
-                    hint=slip or hint)
+        for name, got, want, w, g in zip(("the weight matrix", "the bias"), layer.parameters(), reference,
+                                         before, grads):
+            compare(got.detach(), want, f"{name} after the step", case=case, hint=hint,
+                    slips=_sgd_slips(w, g, lr, weight_decay))
     passed("sgd_step", f"{len(cases)} cases, including weight decay 0 and a zero gradient")
 
 
@@ -166,9 +157,7 @@ def _call_shift(random_shift: Callable[..., Any], images: torch.Tensor, max_shif
     original = images.clone()
     result = attempt(random_shift, "random_shift", images, max_shift, torch.Generator().manual_seed(seed),
                      case=case)
-    if not torch.equal(images, original):
-        raise NotRightYet(f"`random_shift` changed the input images on {case}: leave them as they are and "
-                          "return new, shifted images (the originals are needed again in the next epoch).")
+    unchanged(original, images, name="random_shift", argument="images", case=case)
     if not isinstance(result, torch.Tensor):
         raise NotRightYet(f"`random_shift` should return a tensor of images, got a "
                           f"{type(result).__name__} on {case}.")

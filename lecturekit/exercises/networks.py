@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
 from torch import nn
 
 from lecturekit import losses, sgd, shallow
-from lecturekit.exercises.feedback import NotRightYet, compare, passed
-from lecturekit.exercises.perceptrons import _call, _kind, _unchanged
-
-
-def _same(got: Any, want: np.ndarray) -> bool:
-    """Whether the student's ``got`` equals ``want`` (same shape, close values)."""
-    try:
-        got = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return False
-    return got.shape == want.shape and bool(np.allclose(got, want, rtol=1e-6, atol=1e-9))
+from lecturekit.exercises.feedback import NotRightYet, Slip, attempt, compare, kind_of, passed, unchanged
 
 
 def _network(sizes: list[int], seed: int) -> tuple[nn.Sequential, list[np.ndarray], list[np.ndarray]]:
@@ -49,16 +40,16 @@ def check_mlp_forward(mlp_forward: Callable[..., Any]) -> None:
     for seed, (case, sizes, n, hint) in enumerate(cases):
         net, weights, biases = _network(sizes, seed)
         X = rng.uniform(-2.0, 2.0, (n, sizes[0]))
-        result = _call(mlp_forward, "mlp_forward", weights, biases, X, case=case,
-                       hint="W^l has shape n_l x n_(l-1) (one row per neuron) and X one sample per row: "
-                            "multiply by the transpose of W^l.")
+        result = attempt(mlp_forward, "mlp_forward", weights, biases, X, case=case,
+                         hint="W^l has shape n_l x n_(l-1) (one row per neuron) and X one sample per row: "
+                              "multiply by the transpose of W^l.")
         want = shallow.predict(net, X)
-        if _same(result, np.maximum(want, 0.0)) and np.any(want < 0):
-            hint = ("your outputs look like ReLU was applied after the last layer too: it outputs raw "
-                    "scores z, which may be negative.")
-        elif len(sizes) > 2 and sizes[-2] != sizes[-1] and np.shape(result) == (n, sizes[-2]):
-            hint = "your result has the size of the last hidden layer: apply the output layer too."
-        compare(result, want, "the network's output", case=case, hint=hint)
+        slips: list[Slip] = [("applied ReLU after the last layer too (it outputs raw scores z, which may "
+                              "be negative)", np.maximum(want, 0.0))]
+        if len(sizes) > 2:
+            slips.append(("stopped at the last hidden layer (apply the output layer too)",
+                          shallow.predict(net[:-1], X)))
+        compare(result, want, "the network's output", case=case, hint=hint, slips=slips)
     passed("mlp_forward", f"{len(cases)} networks, including a batch of one and no hidden layer")
 
 
@@ -91,26 +82,25 @@ def check_logistic_cost(logistic_cost: Callable[..., Any]) -> None:
     for case, z, y in cases:
         z, y = np.array(z, dtype=float), np.array(y, dtype=float)
         copies = z.copy(), y.copy()
-        result = _call(logistic_cost, "logistic_cost", z, y, case=case,
-                       hint="z and y are arrays of n numbers: work elementwise with numpy.")
-        _unchanged(z, copies[0], "scores z", "logistic_cost", case)
-        _unchanged(y, copies[1], "labels y", "logistic_cost", case)
+        result = attempt(logistic_cost, "logistic_cost", z, y, case=case,
+                         hint="z and y are arrays of n numbers: work elementwise with numpy.")
+        unchanged(copies[0], z, name="logistic_cost", argument="z", case=case)
+        unchanged(copies[1], y, name="logistic_cost", argument="y", case=case)
         if not isinstance(result, tuple) or len(result) != 2:
             raise NotRightYet(f"`logistic_cost` should return a pair (cost, gradient), "
-                              f"got {_kind(result)} on {case}.")
+                              f"got {kind_of(result)} on {case}.")
         compare(result[0], _cost(z, y), "the cost C", case=case, rtol=1e-7,
                 hint="C is the mean over the n samples of ln(1 + e^(-m)), with the margin m = y z.")
-        want = _numerical_gradient(z, y)
         exact = -y / (1.0 + np.exp(y * z)) / len(z)
-        hint = ("dC/dz_i = (1/n) l'(m_i) y_i with l'(m) = -1 / (1 + e^m): check the sign, the 1/n and "
-                "the factor y_i.")
-        if np.any(y < 0) and _same(result[1], exact * y):
-            hint = ("your gradient has the wrong sign exactly where y = -1: the chain rule through the "
-                    "margin m = y z brings a factor y_i.")
-        elif len(z) > 1 and _same(result[1], exact * len(z)):
-            hint = "C is a mean: its gradient carries the factor 1/n."
-        compare(result[1], want, "the gradient dC/dz (against finite differences of the cost)",
-                case=case, rtol=1e-5, atol=1e-7, hint=hint)
+        compare(result[1], _numerical_gradient(z, y),
+                "the gradient dC/dz (against finite differences of the cost)", case=case, rtol=1e-5,
+                atol=1e-7, slips=[
+                    ("left out the factor y_i (your gradient has the wrong sign exactly where y = -1: the "
+                     "chain rule through the margin m = y z brings a factor y_i)", exact * y),
+                    ("left out the factor 1/n (C is a mean: its gradient carries the factor 1/n)",
+                     exact * len(z)),
+                ], hint="dC/dz_i = (1/n) l'(m_i) y_i with l'(m) = -1 / (1 + e^m): check the sign, the 1/n "
+                        "and the factor y_i.")
     passed("logistic_cost", f"{len(cases)} cases, including a single sample and confidently wrong scores")
 
 
@@ -144,31 +134,29 @@ def check_sgd_epoch(sgd_epoch: Callable[..., Any]) -> None:
         weights = np.array(weights)
         order = np.random.default_rng(seed).permutation(len(y))
         copies = weights.copy(), X.copy(), order.copy()
-        result = _call(sgd_epoch, "sgd_epoch", weights, bias, X, y, order, batch_size, lr, case=case,
-                       hint="a minibatch is a piece of `order`, the indices of its samples in X and y.")
-        for given, copy, what in zip((weights, X, order), copies, ("weights", "inputs X", "order")):
-            _unchanged(given, copy, what, "sgd_epoch", case)
+        result = attempt(sgd_epoch, "sgd_epoch", weights, bias, X, y, order, batch_size, lr, case=case,
+                         hint="a minibatch is a piece of `order`, the indices of its samples in X and y.")
+        for given, copy, argument in zip((weights, X, order), copies, ("weights", "X", "order")):
+            unchanged(copy, given, name="sgd_epoch", argument=argument, case=case)
         if not isinstance(result, tuple) or len(result) != 2:
-            raise NotRightYet(f"`sgd_epoch` should return a pair (weights, bias), got {_kind(result)} "
+            raise NotRightYet(f"`sgd_epoch` should return a pair (weights, bias), got {kind_of(result)} "
                               f"on {case}.")
         want = _epoch(weights, bias, X, y, order, batch_size, lr)
-        try:
-            got = np.append(np.asarray(result[0], dtype=float), np.asarray(result[1], dtype=float))
-        except (TypeError, ValueError):
-            got = np.array([])
         full = len(y) - len(y) % batch_size
+        slips = [
+            ("left out the last, smaller minibatch (the loop must cover every index of `order`)",
+             _epoch(weights, bias, X, y, order[:full], batch_size, lr)),
+            ("stepped uphill (subtract lr times the gradient, to step against it)",
+             _epoch(weights, bias, X, y, order, batch_size, -lr)),
+            ("used the gradient of all the samples for every step (use only the minibatch's samples "
+             "for each step)", _epoch(weights, bias, X, y, order, batch_size, lr, every_sample=True)),
+        ]
         hint = ("cut `order` into consecutive minibatches of batch_size indices; for each one, compute the "
                 "gradient of that minibatch's cost (a mean over its samples) and step against it.")
-        if len(y) % batch_size and _same(got, _epoch(weights, bias, X, y, order[:full], batch_size, lr)):
-            hint = ("your result matches an epoch that leaves out the last, smaller minibatch: the loop "
-                    "must cover every index of `order`.")
-        elif _same(got, _epoch(weights, bias, X, y, order, batch_size, -lr)):
-            hint = "your steps go uphill: subtract lr times the gradient, to step against it."
-        elif batch_size < len(y) and _same(got, _epoch(weights, bias, X, y, order, batch_size, lr, True)):
-            hint = ("your result matches steps that each use the gradient of all the samples: use only "
-                    "the minibatch's samples for each step.")
-        compare(result[0], want[:-1], "the weights after the epoch", case=case, hint=hint)
-        compare(result[1], want[-1], "the bias after the epoch", case=case, hint=hint)
+        compare(result[0], want[:-1], "the weights after the epoch", case=case, hint=hint,
+                slips=[(words, run[:-1]) for words, run in slips])
+        compare(result[1], want[-1], "the bias after the epoch", case=case, hint=hint,
+                slips=[(words, run[-1]) for words, run in slips])
     passed("sgd_epoch", f"{len(cases)} epochs, including a smaller last minibatch and plain SGD")
 
 
@@ -217,22 +205,18 @@ def check_momentum_descent(momentum_descent: Callable[..., Any]) -> None:
         def grad(p: np.ndarray, A: np.ndarray = A, c: np.ndarray = c) -> np.ndarray:
             return A @ p - c
 
-        result = _call(momentum_descent, "momentum_descent", grad, params, lr=lr, beta=beta, steps=steps,
-                       case=case, hint="grad(params) returns the gradient at params, an array like params.")
-        _unchanged(params, copy, "params", "momentum_descent", case)
-        hint = ("start from a zero velocity; at each step add the gradient at the current params to "
+        result = attempt(momentum_descent, "momentum_descent", grad, params, lr=lr, beta=beta, steps=steps,
+                         case=case, hint="grad(params) returns the gradient at params, an array like params.")
+        unchanged(copy, params, name="momentum_descent", argument="params", case=case)
+        run = partial(_momentum, A, c, params, lr, beta)
+        compare(result, run(steps), "the params after the steps", case=case, slips=[
+            ("added (1 - beta) times the gradient to the velocity (the slides, and PyTorch, add the whole "
+             "gradient)", _slip(A, c, params, lr, beta, steps, scale=1 - beta)),
+            ("stepped along the velocity of the previous step (update the velocity first, then step "
+             "along the new one)", _slip(A, c, params, lr, beta, steps, late=True)),
+            ("took one step fewer than `steps` (check the loop's bounds, and that each step updates the "
+             "velocity first, then moves the params along the new velocity)", run(max(steps - 1, 0))),
+            ("took one step too many (take exactly `steps` steps)", run(steps + 1)),
+        ], hint="start from a zero velocity; at each step add the gradient at the current params to "
                 "beta times the velocity, then move the params against the new velocity.")
-        if steps and _same(result, _slip(A, c, params, lr, beta, steps, scale=1 - beta)) and beta:
-            hint = ("your velocity adds (1 - beta) times the gradient; the slides (and PyTorch) add the "
-                    "whole gradient.")
-        elif steps and _same(result, _slip(A, c, params, lr, beta, steps, late=True)):
-            hint = ("your params step along the velocity of the previous step: update the velocity first, "
-                    "then step along the new one.")
-        elif steps and _same(result, _momentum(A, c, params, lr, beta, steps - 1)):
-            hint = ("your result matches one step fewer than `steps`: check the loop's bounds, and that each "
-                    "step updates the velocity first, then moves the params along the new velocity.")
-        elif _same(result, _momentum(A, c, params, lr, beta, steps + 1)):
-            hint = "your result matches one step too many: take exactly `steps` steps."
-        compare(result, _momentum(A, c, params, lr, beta, steps), "the params after the steps",
-                case=case, hint=hint)
     passed("momentum_descent", f"{len(cases)} runs, including beta = 0 and zero steps")

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from lecturekit import activations, perceptron, toydata
-from lecturekit.exercises.feedback import NotRightYet, attempt, compare, passed
+from lecturekit.exercises.feedback import NotRightYet, attempt, compare, kind_of, passed, unchanged
 
 
 def check_perceptron_update(perceptron_update: Callable[..., Any]) -> None:
@@ -41,30 +41,6 @@ def check_perceptron_update(perceptron_update: Callable[..., Any]) -> None:
     passed("perceptron_update", f"{len(cases)} cases, including a point exactly on the line")
 
 
-def _call(function: Callable[..., Any], name: str, *args: Any, case: str, hint: str = "",
-          **kwargs: Any) -> Any:
-    """:func:`attempt`, with ``hint`` added when the student's code raises an error."""
-    try:
-        return attempt(function, name, *args, case=case, **kwargs)
-    except NotRightYet as error:
-        if hint and error.__cause__ is not None:
-            raise NotRightYet(f"{error}\nHint: {hint}") from error.__cause__
-        raise
-
-
-def _kind(value: Any) -> str:
-    """What the student returned, in words: "a tuple of 2", "ndarray"."""
-    return f"a tuple of {len(value)}" if isinstance(value, tuple) else type(value).__name__
-
-
-def _unchanged(given: np.ndarray, copy: np.ndarray, what: str, name: str, case: str) -> None:
-    """Raise :class:`NotRightYet` when the student's ``name`` changed an input array in place."""
-    if not np.array_equal(given, copy):
-        raise NotRightYet(f"`{name}` changed the {what} you passed in (in place) on {case}; the "
-                          f"caller's array must stay as it was.\nHint: build a new array "
-                          f"(new = old + step) instead of updating the old one in place with += or -=.")
-
-
 def check_perceptron_predict(perceptron_predict: Callable[..., Any]) -> None:
     """Check ``perceptron_predict(weights, bias, X)`` against :func:`perceptron.linear_predictor`."""
     rng = np.random.default_rng(1)
@@ -83,7 +59,7 @@ def check_perceptron_predict(perceptron_predict: Callable[..., Any]) -> None:
     ]
     for case, weights, bias, X, hint in cases:
         weights = np.array(weights)
-        result = _call(perceptron_predict, "perceptron_predict", weights, bias, X, case=case,
+        result = attempt(perceptron_predict, "perceptron_predict", weights, bias, X, case=case,
                        hint="X holds one sample per row (shape n x d) and w one weight per column of X: "
                             "check the order of the matrix product.")
         labels = np.asarray(result.detach() if hasattr(result, "detach") else result)
@@ -93,11 +69,9 @@ def check_perceptron_predict(perceptron_predict: Callable[..., Any]) -> None:
                 raise NotRightYet(f"the labels on {case} should all be 0 or 1, but yours include "
                                   f"{odd[0]:g}.\nHint: the step function outputs 1 or 0 (not the sign "
                                   f"-1 or +1, and not the weighted sum itself).")
-        want = perceptron.linear_predictor(weights, bias)(X)
-        if bias and labels.shape == want.shape and np.array_equal(
-                labels, perceptron.linear_predictor(weights, 0.0)(X)):
-            hint = "your labels are those of the same perceptron without its bias: add b to w.x."
-        compare(result, want, "the labels", case=case, hint=hint)
+        compare(result, perceptron.linear_predictor(weights, bias)(X), "the labels", case=case, hint=hint,
+                slips=[("used the same perceptron without its bias (add b to w.x)",
+                        perceptron.linear_predictor(weights, 0.0)(X))])
     passed("perceptron_predict", f"{len(cases)} batches, including points exactly on the line")
 
 
@@ -136,23 +110,22 @@ def check_perceptron_epoch(perceptron_epoch: Callable[..., Any]) -> None:
     for case, weights, bias, X, y, lr in cases:
         weights = np.array(weights)
         copies = weights.copy(), X.copy()
-        result = _call(perceptron_epoch, "perceptron_epoch", weights, bias, X, y, lr=lr, case=case,
-                       hint="visit the rows of X and the labels y together, one sample at a time.")
-        _unchanged(weights, copies[0], "weights", "perceptron_epoch", case)
-        _unchanged(X, copies[1], "inputs X", "perceptron_epoch", case)
+        result = attempt(perceptron_epoch, "perceptron_epoch", weights, bias, X, y, lr=lr, case=case,
+                         hint="visit the rows of X and the labels y together, one sample at a time.")
+        unchanged(copies[0], weights, name="perceptron_epoch", argument="weights", case=case)
+        unchanged(copies[1], X, name="perceptron_epoch", argument="X", case=case)
         if not isinstance(result, tuple) or len(result) != 3:
             raise NotRightYet(f"`perceptron_epoch` should return a triple (weights, bias, mistakes), "
-                              f"got {_kind(result)} on {case}.")
+                              f"got {kind_of(result)} on {case}.")
         want_weights, want_bias, want_mistakes = _epoch(weights, bias, X, y, lr)
-        got = np.append(np.asarray(result[0], dtype=float), np.asarray(result[1], dtype=float))
+        short, frozen = _epoch(weights, bias, X[:-1], y[:-1], lr), _frozen_epoch(weights, bias, X, y, lr)
         hint = "apply the rule to every sample once, in order, each time with the weights as they are now."
-        if np.allclose(got, np.append(*_epoch(weights, bias, X[:-1], y[:-1], lr)[:2])):
-            hint = "your weights match an epoch that stops before the last sample: check the loop's end."
-        elif np.allclose(got, np.append(*_frozen_epoch(weights, bias, X, y, lr))):
-            hint = ("your weights match an epoch that predicts every sample with the weights it started "
-                    "from: predict each sample with the weights updated by the samples before it.")
-        compare(result[0], want_weights, "the weights after the epoch", case=case, hint=hint)
-        compare(result[1], want_bias, "the bias after the epoch", case=case, hint=hint)
+        for part, what in enumerate(("the weights after the epoch", "the bias after the epoch")):
+            compare(result[part], (want_weights, want_bias)[part], what, case=case, hint=hint, slips=[
+                ("stopped the epoch before the last sample (check the loop's end)", short[part]),
+                ("predicted every sample with the weights the epoch started from (predict each sample "
+                 "with the weights updated by the samples before it)", frozen[part]),
+            ])
         compare(result[2], want_mistakes, "the number of mistakes", case=case,
                 hint="count the samples whose prediction was wrong (y differs from the prediction).")
     passed("perceptron_epoch", f"{len(cases)} epochs, including a single sample and XOR")
@@ -169,19 +142,17 @@ def check_sigmoid(sigmoid: Callable[..., Any]) -> None:
     ]
     for case, z in cases:
         copy = z.copy()
-        result = _call(sigmoid, "sigmoid", z, case=case, hint="use numpy's np.exp, elementwise.")
-        _unchanged(z, copy, "array z", "sigmoid", case)
+        result = attempt(sigmoid, "sigmoid", z, case=case, hint="use numpy's np.exp, elementwise.")
+        unchanged(copy, z, name="sigmoid", argument="z", case=case)
         if not isinstance(result, tuple) or len(result) != 2:
             raise NotRightYet(f"`sigmoid` should return a pair (sigma(z), its derivative), "
-                              f"got {_kind(result)} on {case}.")
+                              f"got {kind_of(result)} on {case}.")
         compare(result[0], activations.sigmoid(z), "sigma(z)", case=case, rtol=1e-7, atol=1e-12,
                 hint="sigma(z) = 1 / (1 + e^(-z)) grows from 0 to 1 as z grows: check the sign of the "
                      "exponent.")
-        derivative = activations.sigmoid_derivative(z)
-        hint = "sigma'(z) = sigma(z) (1 - sigma(z)): first compute sigma(z), then use it, not z."
-        got = np.asarray(result[1], dtype=float) if np.shape(result[1]) == z.shape else None
-        if got is not None and np.allclose(got, 1 - activations.sigmoid(z) ** 2):
-            hint = "1 - sigma(z)^2 is the pattern of tanh's derivative; sigma' is sigma(z) (1 - sigma(z))."
-        compare(result[1], derivative, "the derivative sigma'(z)", case=case, rtol=1e-7, atol=1e-12,
-                hint=hint)
+        compare(result[1], activations.sigmoid_derivative(z), "the derivative sigma'(z)", case=case,
+                rtol=1e-7, atol=1e-12,
+                hint="sigma'(z) = sigma(z) (1 - sigma(z)): first compute sigma(z), then use it, not z.",
+                slips=[("used 1 - sigma(z)^2, the pattern of tanh's derivative (sigma' is "
+                        "sigma(z) (1 - sigma(z)))", 1 - activations.sigmoid(z) ** 2)])
     passed("sigmoid", f"{len(cases)} arrays, including z = 0 and large |z|")

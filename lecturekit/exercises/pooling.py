@@ -11,8 +11,7 @@ import torch
 import torch.nn.functional as F
 
 from lecturekit import kernels
-from lecturekit.exercises.convolution import Slip, _array, _check
-from lecturekit.exercises.feedback import NotRightYet, attempt, passed
+from lecturekit.exercises.feedback import NotRightYet, Slip, as_array, attempt, compare, passed, unchanged
 
 
 def _distinct(rng: np.random.Generator, *shape: int, low: int | None = None) -> np.ndarray:
@@ -21,12 +20,6 @@ def _distinct(rng: np.random.Generator, *shape: int, low: int | None = None) -> 
     size = int(np.prod(shape))
     start = -(size // 2) if low is None else low
     return (rng.permutation(size) + start).reshape(shape).astype(np.float64)
-
-
-def _unchanged(name: str, before: np.ndarray, after: np.ndarray, case: str) -> None:
-    if not np.array_equal(before, after):
-        raise NotRightYet(f"`{name}` changed its input array in place on {case}: work on a new array "
-                          "(np.zeros(...)) and leave the input as it was.")
 
 
 def check_max_pool2d(max_pool2d: Callable[..., Any]) -> None:
@@ -49,7 +42,7 @@ def check_max_pool2d(max_pool2d: Callable[..., Any]) -> None:
             result = attempt(max_pool2d, "max_pool2d", given, size, case=case)
         else:
             result = attempt(max_pool2d, "max_pool2d", given, size, stride=stride, case=case)
-        _unchanged("max_pool2d", x, given, case)
+        unchanged(x, given, name="max_pool2d", argument="x", case=case)
         step = size if stride is None else stride
 
         def pool(mode: str = "max", s: int = step, x: np.ndarray = x, size: int = size) -> np.ndarray:
@@ -68,10 +61,10 @@ def check_max_pool2d(max_pool2d: Callable[..., Any]) -> None:
              -kernels.pool2d(-x, size, stride=s)),
         ]
         want = kernels.pool2d(x, size, stride=step)
-        got = _array(result)
+        got = as_array(result)
         shape = ("count only the windows that fit entirely, `stride` pixels apart; "
                  if got is not None and got.shape != want.shape else "")
-        _check(result, want, "the pooled map", case=case, slips=slips,
+        compare(result, want, "the pooled map", case=case, slips=slips,
                hint=shape + "window (r, c) starts at row r * stride, column c * stride, and keeps "
                             "its largest value.")
     passed("max_pool2d", f"{len(cases)} cases, including overlapping windows, an uneven stride and "
@@ -108,8 +101,8 @@ def check_conv_layer(conv_layer: Callable[..., Any]) -> None:
     for case, x, weight, bias, stride, padding in cases:
         args = (x.copy(), weight.copy(), bias.copy())
         result = attempt(conv_layer, "conv_layer", *args, stride=stride, padding=padding, case=case)
-        for before, after in zip((x, weight, bias), args):
-            _unchanged("conv_layer", before, after, case)
+        for argument, before, after in zip(("x", "weight", "bias"), (x, weight, bias), args):
+            unchanged(before, after, name="conv_layer", argument=argument, case=case)
         in_channels = x.shape[1]
 
         def conv(w: np.ndarray = weight, b: Any = bias, xs: np.ndarray = x, s: int = stride,
@@ -129,7 +122,7 @@ def check_conv_layer(conv_layer: Callable[..., Any]) -> None:
             ("put the output maps on the first axis and the samples on the second",
              lambda conv=conv: conv().transpose(1, 0, 2, 3)),
         ]
-        _check(result, _conv(x, weight, bias, stride, padding), "the output of `conv_layer`", case=case,
+        compare(result, _conv(x, weight, bias, stride, padding), "the output of `conv_layer`", case=case,
                slips=slips,
                hint="output map o of sample n is bias[o] plus the sum over the input channels m of "
                     "x[n, m] correlated with weight[o, m]; the result has shape (N, C_out, H', W').")
@@ -192,7 +185,7 @@ def check_conv_summary(conv_summary: Callable[..., Any]) -> None:
             ("counted a separate kernel for every position (the kernels are shared by all positions)",
              lambda m=channels, o=out_channels, k=k, s=want_shape: o * (m * k * k + 1) * s[1] * s[2]),
         ]
-        _check(count, kernels.conv2d_parameter_count(channels, out_channels, k), "the parameter count",
+        compare(count, kernels.conv2d_parameter_count(channels, out_channels, k), "the parameter count",
                case=case, slips=count_slips,
                hint="each output map has one kernel with a k x k slice per input channel, and one bias.")
     passed("conv_summary", f"{len(cases)} layers, including padding, a stride on an odd size and a "
@@ -247,8 +240,8 @@ def check_max_pool_backward(max_pool_backward: Callable[..., Any]) -> None:
         args = (x.copy(), grad_out.copy(), size)
         options = {} if stride is None else {"stride": stride}
         result = attempt(max_pool_backward, "max_pool_backward", *args, case=case, **options)
-        _unchanged("max_pool_backward", x, args[0], case)
-        _unchanged("max_pool_backward", grad_out, args[1], case)
+        unchanged(x, args[0], name="max_pool_backward", argument="x", case=case)
+        unchanged(grad_out, args[1], name="max_pool_backward", argument="grad_out", case=case)
         slips: list[Slip] = [
             ("spread each gradient evenly over its window (that is average pooling's gradient)",
              lambda x=x, g=grad_out, size=size, s=step: _pool_gradient(x, g, size, s, "mean")),
@@ -262,7 +255,7 @@ def check_max_pool_backward(max_pool_backward: Callable[..., Any]) -> None:
              "the whole map instead of the window's",
              lambda x=x, g=grad_out, size=size, s=step: _route(x, g, size, s, shape_of=np.shape)),
         ]
-        _check(result, _pool_gradient(x, grad_out, size, step), "the gradient with respect to x",
+        compare(result, _pool_gradient(x, grad_out, size, step), "the gradient with respect to x",
                case=case, slips=slips,
                hint="each entry of grad_out goes to the position of its window's maximum, and only "
                     "there; a position in several windows collects the sum.")

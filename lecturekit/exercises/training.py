@@ -23,7 +23,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from lecturekit import training
-from lecturekit.exercises.feedback import NotRightYet, attempt, compare, passed
+from lecturekit.exercises.feedback import NotRightYet, Slip, as_array, attempt, compare, passed
 
 CLASSES = 3
 
@@ -126,27 +126,29 @@ def _started_network(*, dropout: float, seed: int) -> nn.Module:
     return _network(4, dropout=dropout, seed=seed).eval()
 
 
-def _epoch_slip(build: Callable[[], nn.Module], run: Callable[..., tuple[float, np.ndarray]],
-                got: np.ndarray, initial: np.ndarray) -> str:
-    """Which usual slip of a training loop gives the weights ``got``, as a hint ("" if none)."""
-    if np.allclose(got, initial, rtol=1e-12, atol=0):
-        return ("the weights did not change at all: after loss.backward(), optimizer.step() moves "
-                "them (and the optimizer must be the one passed in).")
-    slips = [
-        (dict(zero_grad=False), "the gradients seem to add up from batch to batch: clear them before "
-                                "each backward pass (optimizer.zero_grad())."),
-        (dict(train_mode=False), "dropout seems to have been off: a model handed over in evaluation "
-                                 "mode must be put back in training mode (model.train()) first."),
-        (dict(last_batch=False), "the last, smaller batch seems to be missing: the batches must cover "
-                                 "every sample once; the last one may hold fewer than batch_size."),
+def _replayed(build: Callable[[], nn.Module], run: Callable[..., Any], name: str,
+              **switches: bool) -> torch.Tensor:
+    """The parameter ``name`` after an epoch that makes the slips ``switches``."""
+    model = build()
+    with _seeded(1):
+        run(model, **switches)
+    return model.get_parameter(name).detach()
+
+
+def _epoch_slips(build: Callable[[], nn.Module], run: Callable[..., Any], name: str) -> list[Slip]:
+    """The usual slips of a training loop, replayed on the parameter ``name`` when needed."""
+    replay = partial(_replayed, build, run, name)
+    return [
+        ("never called optimizer.step() (the weights did not change at all: after loss.backward(), "
+         "optimizer.step() moves them, and the optimizer must be the one passed in)",
+         lambda: build().get_parameter(name).detach()),
+        ("let the gradients add up from batch to batch (clear them before each backward pass: "
+         "optimizer.zero_grad())", partial(replay, zero_grad=False)),
+        ("left dropout off (a model handed over in evaluation mode must be put back in training mode, "
+         "model.train(), first)", partial(replay, train_mode=False)),
+        ("left out the last, smaller batch (the batches must cover every sample once; the last one may "
+         "hold fewer than batch_size)", partial(replay, last_batch=False)),
     ]
-    for switches, hint in slips:
-        with _seeded(1):
-            _, weights = run(build(), **switches)
-        if np.allclose(got, weights, rtol=1e-9, atol=1e-12):
-            return hint
-    return ("go through the batches in order (samples start:start + batch_size) and, for each one: "
-            "zero_grad, forward, cross-entropy loss, backward, step.")
 
 
 def check_train_epoch(train_epoch: Callable[..., Any]) -> None:
@@ -166,19 +168,19 @@ def check_train_epoch(train_epoch: Callable[..., Any]) -> None:
         with _seeded(1):
             want_loss, want_weights = run(build())
         model = build()
-        initial = _weights(model)
         optimizer = _SGD(model.parameters(), lr=lr)
         with _seeded(1):
             result = attempt(train_epoch, "train_epoch", model, optimizer, images.clone(), labels.clone(),
                              batch_size, case=case)
         got_weights = _weights(model)
         if not np.allclose(got_weights, want_weights):
-            hint = _epoch_slip(build, run, got_weights, initial)
             wanted = build()
             torch.nn.utils.vector_to_parameters(torch.from_numpy(want_weights), wanted.parameters())
             for (name, got), want in zip(model.named_parameters(), wanted.parameters()):
                 compare(got.detach(), want.detach(), f"the parameter `{name}` after the epoch", case=case,
-                        hint=hint)
+                        slips=_epoch_slips(build, run, name),
+                        hint="go through the batches in order (samples start:start + batch_size) and, for "
+                             "each one: zero_grad, forward, cross-entropy loss, backward, step.")
         _require_number(result, "train_epoch", "the mean batch loss", case)
         compare(result, want_loss, "the mean batch loss", case=case,
                 hint="average the batch losses: one number per batch (loss.item()), their sum divided "
@@ -264,12 +266,12 @@ def check_confusion_matrix(confusion_matrix: Callable[..., Any]) -> None:
         want = training.confusion_matrix(labels, predicted, num_classes).numpy()
         hint = ("row i is the true class and column j the predicted class: every sample adds 1 to "
                 "the cell (its label, its prediction).")
-        if isinstance(result, (torch.Tensor, np.ndarray)) and tuple(result.shape) == want.shape:
-            got = np.asarray(result.detach().cpu() if isinstance(result, torch.Tensor) else result)
-            if not np.array_equal(got, want) and np.array_equal(got, np.minimum(want, 1)):
-                hint = ("every cell holds at most 1, but a pair (true, predicted) that occurs 3 times "
-                        "must count 3. Note that an indexed `+= 1` with repeated indices adds only once.")
-        elif isinstance(result, (torch.Tensor, np.ndarray)) and result.ndim == 2:
+        got = as_array(result)
+        if got is not None and got.ndim == 2 and got.shape != want.shape:
             hint = "the matrix is num_classes x num_classes, also when a class never occurs."
-        compare(result, want, "the confusion matrix", case=case, hint=hint)
+        compare(result, want, "the confusion matrix", case=case, hint=hint, slips=[
+            ("counted each pair (true, predicted) at most once (every cell holds at most 1, but a pair that "
+             "occurs 3 times must count 3; note that an indexed `+= 1` with repeated indices adds only once)",
+             np.minimum(want, 1)),
+        ])
     passed("confusion_matrix", f"{len(cases)} cases, including a class that never occurs")
