@@ -154,11 +154,16 @@ def _describe(error: BaseException) -> str:
     return type(error).__name__ + (f": {lines[0]}" if lines else "")
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a folder to the local browser without a log line per request (the browser
+    tests serve the build with it too)."""
+
     def log_message(self, format, *args):  # noqa: A002 - signature of the base class
         pass
 
     def handle(self):
+        # A page closed while a script is still downloading resets the connection: nothing
+        # went wrong with the page, so no traceback on stderr.
         try:
             super().handle()
         except (ConnectionResetError, BrokenPipeError):
@@ -212,7 +217,7 @@ class Printer:
     # --- the background thread: an asyncio loop with Playwright, one Chromium --------------
 
     def _start(self) -> None:
-        handler = functools.partial(_QuietHandler, directory=str(self.folder))
+        handler = functools.partial(QuietHandler, directory=str(self.folder))
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, name="lecturekit-pdf-http",

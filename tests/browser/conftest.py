@@ -29,6 +29,7 @@ import pytest
 from pagecheck import CHROMIUM, CHROMIUM_ARGS, LOCAL_HOSTS, ROOT, build_dir, notebook_list
 
 from lecturekit.toolchain import notebooks
+from lecturekit.toolchain.pdf import QuietHandler
 
 
 def _browser_missing() -> str | None:
@@ -74,23 +75,10 @@ def built(tmp_path_factory) -> Path:
     return out
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
-        pass
-
-    def handle(self):
-        # A test that closes its page while a script is still downloading resets the
-        # connection: nothing went wrong with the page, so no traceback on stderr.
-        try:
-            super().handle()
-        except (ConnectionResetError, BrokenPipeError):
-            pass
-
-
 @pytest.fixture(scope="session")
 def site(built: Path):
     """``built`` served over HTTP on 127.0.0.1 (a free port); yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(built))
+    handler = functools.partial(QuietHandler, directory=str(built))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
