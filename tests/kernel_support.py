@@ -23,6 +23,10 @@ def execute(notebook: Any, folder: Path, timeout: int, **options: Any) -> Any:
     with tempfile.TemporaryDirectory(prefix="lk-kernel-") as sockets:
         transport = {"transport": "ipc", "ip": str(Path(sockets) / "kernel")} if os.name == "posix" else {}
         manager = KernelManager(kernel_name="python3", **transport)
-        NotebookClient(notebook, km=manager, timeout=timeout, kernel_name="python3",
-                       resources={"metadata": {"path": str(folder)}}, **options).execute()
+        try:
+            NotebookClient(notebook, km=manager, timeout=timeout, kernel_name="python3",
+                           resources={"metadata": {"path": str(folder)}}, **options).execute()
+        finally:  # nbclient leaves a kernel it did not start itself running
+            if manager.has_kernel:
+                manager.shutdown_kernel(now=True)
     return notebook
