@@ -58,7 +58,7 @@ BROWSER_TESTS := tests/browser/test_pages.py tests/browser/test_rise_a.py tests/
 STUDENT_TESTS := tests/test_student_edition.py
 
 # Does every notebook still run and show what its slides claim: the unit tests, the student
-# edition, and every notebook under strict nbval (about 2 minutes on 2 cores).
+# edition, and every notebook under strict nbval (about 90 s on 2 cores).
 test: $(STAMP)
 	$(TEST_ENV) $(BIN)/python -m pytest $(XDIST) $(LONGEST_NOTEBOOKS) $(STUDENT_TESTS) $(UNIT_TESTS) \
 		$(NOTEBOOKS) $(NBVAL)

@@ -58,8 +58,8 @@ def widget_cells(notebook) -> list[int]:
 
 def half(paths: list, which: int) -> list:
     """Every other notebook, starting at ``which`` (0 or 1): the browser checks of the lectures
-    are split over two test files each, so that the two pytest workers of ``make test`` share
-    them (pytest-xdist keeps each file on one worker)."""
+    are split over two test files each, so that the two pytest workers of ``make test-browser``
+    share them (pytest-xdist keeps each file on one worker)."""
     return paths[which::2]
 
 

@@ -4,7 +4,7 @@ With the network blocked except for localhost: every handout loads without a fai
 request or console error, its math is typeset, and the in-class questions answer clicks
 with the right feedback. The slide decks (test_decks.py) and the RISE slideshows
 (test_rise_a.py, test_rise_b.py) have files of their own, so that the two pytest workers of
-``make test`` share the browser checks. Screenshots go to build/screenshots/.
+``make test-browser`` share the browser checks. Screenshots go to build/screenshots/.
 """
 
 from __future__ import annotations
