@@ -141,3 +141,13 @@ def test_an_in_place_change_is_caught_with_the_argument_named():
     message = str(caught.value)
     assert message.startswith("`f` changed its argument `weights` in place on two samples")
     assert "build a new array" in message and "`weights` with +=" in message
+
+
+def test_unpack_takes_a_tuple_or_a_list_of_the_right_length_and_names_what_to_return():
+    from lecturekit.exercises.feedback import NotRightYet, unpack
+
+    assert unpack((1, 2), 2, name="f", what="a pair (a, b)", case="one case") == (1, 2)
+    assert unpack([1, 2], 2, name="f", what="a pair (a, b)", case="one case") == (1, 2)
+    for wrong, said in [((1, 2, 3), "a tuple of 3"), (None, "NoneType"), (np.zeros(2), "ndarray")]:
+        with pytest.raises(NotRightYet, match=rf"`f` should return a pair \(a, b\), got {said} on one case"):
+            unpack(wrong, 2, name="f", what="a pair (a, b)", case="one case")

@@ -10,16 +10,7 @@ import numpy as np
 from lecturekit import activations
 from lecturekit import backprop as reference
 from lecturekit import softmax as reference_softmax
-from lecturekit.exercises.feedback import NotRightYet, Slip, attempt, compare, passed, unchanged
-
-
-def _unpack(result: Any, name: str, size: int, names: str, case: str) -> tuple[Any, ...]:
-    """``result`` as a tuple of ``size`` values, else a verdict naming what to return."""
-    if not isinstance(result, (tuple, list)) or len(result) != size:
-        raise NotRightYet(f"`{name}` should return {names}, got "
-                          f"{type(result).__name__} on {case}.")
-    return tuple(result)
-
+from lecturekit.exercises.feedback import NotRightYet, Slip, attempt, compare, passed, unchanged, unpack
 
 # --- exercise 3.1: BP2, BP3 and BP4 for one layer -------------------------------------------
 
@@ -60,7 +51,8 @@ def check_layer_backward(layer_backward: Callable[..., Any]) -> None:
         result = attempt(layer_backward, name, *copies, d_act, case=case)
         for argument, before, after in zip(("delta_next", "w_next", "z", "a_prev"), arrays, copies):
             unchanged(before, after, name=name, argument=argument, case=case)
-        delta, grad_w, grad_b = _unpack(result, name, 3, "a triple (delta, grad_w, grad_b)", case)
+        delta, grad_w, grad_b = unpack(result, 3, name=name,
+                                       what="a triple (delta, grad_w, grad_b)", case=case)
         n = len(z)
         want_delta = reference.backpropagate_error(delta_next, w_next, z, d_act)
         slips: list[Slip] = [
@@ -181,7 +173,7 @@ def check_softmax_cross_entropy(softmax_cross_entropy: Callable[..., Any]) -> No
         result = attempt(softmax_cross_entropy, name, z_copy, y_copy, case=case)
         unchanged(z, z_copy, name=name, argument="z", case=case)
         unchanged(y, y_copy, name=name, argument="y", case=case)
-        loss, grad = _unpack(result, name, 2, "a pair (loss, gradient)", case)
+        loss, grad = unpack(result, 2, name=name, what="a pair (loss, gradient)", case=case)
         big = "large scores" in case
         want_loss = reference_softmax.cross_entropy(z, y)
         loss_hint = ("compute ln p_y in one step from the scores (log-softmax): "

@@ -60,6 +60,14 @@ def kind_of(value: Any) -> str:
     return f"a tuple of {len(value)}" if isinstance(value, tuple) else type(value).__name__
 
 
+def unpack(result: Any, size: int, *, name: str, what: str, case: str) -> tuple[Any, ...]:
+    """``result`` as a tuple of ``size`` values (a list will do), else a verdict naming ``what``
+    the student's ``name`` should return."""
+    if not isinstance(result, (tuple, list)) or len(result) != size:
+        raise NotRightYet(f"`{name}` should return {what}, got {kind_of(result)} on {case}.")
+    return tuple(result)
+
+
 def unchanged(before: Any, after: Any, *, name: str, argument: str, case: str) -> None:
     """Raise :class:`NotRightYet` when the student's ``name`` changed ``argument`` in place."""
     old, new = as_array(before), as_array(after)

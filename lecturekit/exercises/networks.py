@@ -10,7 +10,14 @@ import numpy as np
 from torch import nn
 
 from lecturekit import losses, sgd, shallow
-from lecturekit.exercises.feedback import NotRightYet, Slip, attempt, compare, kind_of, passed, unchanged
+from lecturekit.exercises.feedback import (
+    Slip,
+    attempt,
+    compare,
+    passed,
+    unchanged,
+    unpack,
+)
 
 
 def _network(sizes: list[int], seed: int) -> tuple[nn.Sequential, list[np.ndarray], list[np.ndarray]]:
@@ -86,9 +93,7 @@ def check_logistic_cost(logistic_cost: Callable[..., Any]) -> None:
                          hint="z and y are arrays of n numbers: work elementwise with numpy.")
         unchanged(copies[0], z, name="logistic_cost", argument="z", case=case)
         unchanged(copies[1], y, name="logistic_cost", argument="y", case=case)
-        if not isinstance(result, tuple) or len(result) != 2:
-            raise NotRightYet(f"`logistic_cost` should return a pair (cost, gradient), "
-                              f"got {kind_of(result)} on {case}.")
+        result = unpack(result, 2, name="logistic_cost", what="a pair (cost, gradient)", case=case)
         compare(result[0], _cost(z, y), "the cost C", case=case, rtol=1e-7,
                 hint="C is the mean over the n samples of ln(1 + e^(-m)), with the margin m = y z.")
         exact = -y / (1.0 + np.exp(y * z)) / len(z)
@@ -138,9 +143,7 @@ def check_sgd_epoch(sgd_epoch: Callable[..., Any]) -> None:
                          hint="a minibatch is a piece of `order`, the indices of its samples in X and y.")
         for given, copy, argument in zip((weights, X, order), copies, ("weights", "X", "order")):
             unchanged(copy, given, name="sgd_epoch", argument=argument, case=case)
-        if not isinstance(result, tuple) or len(result) != 2:
-            raise NotRightYet(f"`sgd_epoch` should return a pair (weights, bias), got {kind_of(result)} "
-                              f"on {case}.")
+        result = unpack(result, 2, name="sgd_epoch", what="a pair (weights, bias)", case=case)
         want = _epoch(weights, bias, X, y, order, batch_size, lr)
         full = len(y) - len(y) % batch_size
         slips = [

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from lecturekit import activations, perceptron, toydata
-from lecturekit.exercises.feedback import NotRightYet, attempt, compare, kind_of, passed, unchanged
+from lecturekit.exercises.feedback import NotRightYet, attempt, compare, passed, unchanged, unpack
 
 
 def check_perceptron_update(perceptron_update: Callable[..., Any]) -> None:
@@ -31,9 +31,7 @@ def check_perceptron_update(perceptron_update: Callable[..., Any]) -> None:
     for number, (case, weights, bias, x, y, lr) in enumerate(cases):
         args = (np.array(weights), bias, np.array(x), y)
         result = attempt(perceptron_update, "perceptron_update", *args, lr=lr, case=case)
-        if not isinstance(result, tuple) or len(result) != 2:
-            raise NotRightYet(f"`perceptron_update` should return a pair (new_weights, new_bias), "
-                              f"got {type(result).__name__} on {case}.")
+        result = unpack(result, 2, name="perceptron_update", what="a pair (new_weights, new_bias)", case=case)
         want_weights, want_bias = perceptron.perceptron_update(*args, lr=lr)
         compare(result[0], want_weights, "the new weights", case=case, hint=hints[number])
         compare(result[1], want_bias, "the new bias", case=case,
@@ -114,9 +112,8 @@ def check_perceptron_epoch(perceptron_epoch: Callable[..., Any]) -> None:
                          hint="visit the rows of X and the labels y together, one sample at a time.")
         unchanged(copies[0], weights, name="perceptron_epoch", argument="weights", case=case)
         unchanged(copies[1], X, name="perceptron_epoch", argument="X", case=case)
-        if not isinstance(result, tuple) or len(result) != 3:
-            raise NotRightYet(f"`perceptron_epoch` should return a triple (weights, bias, mistakes), "
-                              f"got {kind_of(result)} on {case}.")
+        result = unpack(result, 3, name="perceptron_epoch",
+                        what="a triple (weights, bias, mistakes)", case=case)
         want_weights, want_bias, want_mistakes = _epoch(weights, bias, X, y, lr)
         short, frozen = _epoch(weights, bias, X[:-1], y[:-1], lr), _frozen_epoch(weights, bias, X, y, lr)
         hint = "apply the rule to every sample once, in order, each time with the weights as they are now."
@@ -144,9 +141,7 @@ def check_sigmoid(sigmoid: Callable[..., Any]) -> None:
         copy = z.copy()
         result = attempt(sigmoid, "sigmoid", z, case=case, hint="use numpy's np.exp, elementwise.")
         unchanged(copy, z, name="sigmoid", argument="z", case=case)
-        if not isinstance(result, tuple) or len(result) != 2:
-            raise NotRightYet(f"`sigmoid` should return a pair (sigma(z), its derivative), "
-                              f"got {kind_of(result)} on {case}.")
+        result = unpack(result, 2, name="sigmoid", what="a pair (sigma(z), its derivative)", case=case)
         compare(result[0], activations.sigmoid(z), "sigma(z)", case=case, rtol=1e-7, atol=1e-12,
                 hint="sigma(z) = 1 / (1 + e^(-z)) grows from 0 to 1 as z grows: check the sign of the "
                      "exponent.")

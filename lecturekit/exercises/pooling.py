@@ -11,7 +11,16 @@ import torch
 import torch.nn.functional as F
 
 from lecturekit import kernels
-from lecturekit.exercises.feedback import NotRightYet, Slip, as_array, attempt, compare, passed, unchanged
+from lecturekit.exercises.feedback import (
+    NotRightYet,
+    Slip,
+    as_array,
+    attempt,
+    compare,
+    passed,
+    unchanged,
+    unpack,
+)
 
 
 def _distinct(rng: np.random.Generator, *shape: int, low: int | None = None) -> np.ndarray:
@@ -147,9 +156,8 @@ def check_conv_summary(conv_summary: Callable[..., Any]) -> None:
     for case, shape, out_channels, k, stride, padding in cases:
         result = attempt(conv_summary, "conv_summary", shape, out_channels, k, stride=stride,
                          padding=padding, case=case)
-        if not isinstance(result, tuple) or len(result) != 2:
-            raise NotRightYet(f"`conv_summary` should return a pair (output shape, parameter count), "
-                              f"got {type(result).__name__} on {case}.")
+        result = unpack(result, 2, name="conv_summary",
+                        what="a pair (output shape, parameter count)", case=case)
         got_shape, count = result
         try:
             got_shape = tuple(int(size) for size in got_shape)
