@@ -241,7 +241,8 @@ def plot_history(histories: dict[str, History], metric: str = "accuracy", *,
 def plot_curves(histories: dict[str, History], *, show_training: bool = True,
                 height: float = 2.4) -> Figure:
     """The loss (left) and the accuracy (right) per epoch of every run, side by side: two
-    panels of :func:`plot_history` in one figure 12 inches wide and ``height`` high (lecture 7).
+    panels of :func:`plot_history` in one figure 12 inches wide and ``height`` high, with one
+    legend for both to their right, where it covers no curve (lecture 7).
     """
     from lecturekit.plotting import new_figure
 
@@ -251,4 +252,7 @@ def plot_curves(histories: dict[str, History], *, show_training: bool = True,
     fig, (left, right) = new_figure(2, width=12.0, height=height)
     plot_history(histories, "loss", show_training=show_training, ax=left)
     plot_history(histories, "accuracy", show_training=show_training, ax=right)
+    for ax in (left, right):
+        ax.get_legend().remove()
+    fig.legend(*left.get_legend_handles_labels(), loc="outside right center")
     return fig

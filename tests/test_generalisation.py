@@ -278,6 +278,12 @@ def test_plot_curves_draws_loss_and_accuracy_side_by_side():
     assert list(right.get_lines()[0].get_ydata()) == pytest.approx(
         [100 * v for v in history.val_accuracy])
     assert tuple(fig.get_size_inches()) == (12.0, 3.0)
+    assert left.get_legend() is None and right.get_legend() is None  # one legend, outside both
+    (legend,) = fig.legends
+    assert [text.get_text() for text in legend.get_texts()] == ["a: validation", "b: validation"]
+    fig.canvas.draw()
+    box = legend.get_window_extent()
+    assert all(box.x0 >= ax.get_window_extent().x1 for ax in (left, right)), "the legend covers a panel"
     plt.close(fig)
     assert len(generalisation.plot_curves({"a": history}).axes[0].get_lines()) == 2  # + training
     plt.close("all")
