@@ -57,12 +57,23 @@ def _active(page) -> int:
         "Number(document.querySelector('.jp-Cell.jp-mod-active').dataset.windowedListIndex)")
 
 
+FOCUS_JS = """() => { const e = document.activeElement; if (!e || e === document.body) { return 'body'; }
+  const cell = e.closest('.jp-Cell');
+  return (cell ? 'cell ' + cell.dataset.windowedListIndex + ' ' : '') + e.tagName.toLowerCase()
+    + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ')[0] : ''); }"""
+
+
 def _select(page, index: int):
-    """Make cell ``index`` the active cell in command mode: focus it (visible cells) or walk
-    with ``j`` (cells hidden by slide type "skip" cannot take focus)."""
+    """Make cell ``index`` the active cell in command mode: focus it (visible cells), or walk to
+    it with ``j`` and ``k`` from the nearest shown cell before it (cells hidden by slide type
+    "skip" cannot take focus). The walk goes back up when it overshoots: a press during a slide
+    change can be dropped, or counted twice."""
     wait = ("index => Number(document.querySelector('.jp-Cell.jp-mod-active')"
             ".dataset.windowedListIndex) === index")
-    for _ in range(3):
+    moved = ("before => Number(document.querySelector('.jp-Cell.jp-mod-active')"
+             ".dataset.windowedListIndex) !== before")
+    tried = []
+    for _ in range(4):
         if _active(page) == index:
             return
         cell = _cell(page, index)
@@ -73,24 +84,30 @@ def _select(page, index: int):
                 return
             except Exception:  # noqa: BLE001 - fall back to the keyboard
                 pass
-        # A hidden cell: start from the nearest cell before it that is shown (focusing it gives
-        # the notebook the keyboard again after a slide change), then walk down with j.
-        for earlier in range(index - 1, _active(page), -1):
-            if _cell(page, earlier).is_visible():
-                _cell(page, earlier).evaluate("node => node.focus()")
-                page.wait_for_timeout(200)
-                break
+        # Focusing the nearest shown cell before it gives the notebook the keyboard again (after
+        # a slide change it is elsewhere) and makes that cell the active one.
+        start = _active(page)
+        earlier = next((i for i in range(index - 1, -1, -1) if _cell(page, i).is_visible()), None)
+        if earlier is not None:
+            _cell(page, earlier).evaluate("node => node.focus()")
+            try:
+                page.wait_for_function(wait, arg=earlier, timeout=2_000)
+            except Exception:  # noqa: BLE001 - the walk below starts from wherever it is
+                pass
+        focus = page.evaluate(FOCUS_JS)
         page.keyboard.press("Escape")
-        while _active(page) < index:
+        for _ in range(2 * abs(index - _active(page)) + 4):
             before = _active(page)
-            page.keyboard.press("j")
-            try:  # a press during a slide change can take a moment, or be dropped
-                page.wait_for_function(
-                    "before => Number(document.querySelector('.jp-Cell.jp-mod-active')"
-                    ".dataset.windowedListIndex) !== before", arg=before, timeout=1_500)
-            except Exception:  # noqa: BLE001 - dropped: the next round presses Escape and j again
+            if before == index:
                 break
-    assert _active(page) == index, f"could not select cell {index}"
+            page.keyboard.press("j" if before < index else "k")
+            try:
+                page.wait_for_function(moved, arg=before, timeout=1_500)
+            except Exception:  # noqa: BLE001 - dropped: the next round focuses a cell again
+                break
+        tried.append(f"from cell {start} with the keyboard on {focus}, reached cell {_active(page)} "
+                     f"({page.evaluate('location.hash')}, then on {page.evaluate(FOCUS_JS)})")
+    assert _active(page) == index, f"could not select cell {index}: " + "; ".join(tried)
 
 
 def _run_cell(page, index: int, attempts: int = 6):
@@ -138,15 +155,20 @@ def _stop_kernels(jupyter):
 
 
 def check_rise_slideshow(context, jupyter, built, path):
+    """Check ``path`` as a RISE slideshow. ``built`` gives the build folder: it is asked for only
+    at the end, where the screenshots and the fit report are written into build/screenshots, so
+    that the check runs while the other worker is still building (a file written earlier would
+    vanish when the finished build replaces build/)."""
     notebook = load(path)
     page = context.new_page()
     context.recorder.watch(page)
+    evidence: dict[str, bytes | str] = {}
     try:
         page.goto(f"{jupyter['base']}/rise/notebooks/{path.name}?token={jupyter['token']}")
         page.wait_for_selector(".reveal .slides section.present .jp-Cell", timeout=90_000)
         page.wait_for_selector(".reveal .slide-number", timeout=30_000)
         page.wait_for_timeout(300)
-        page.screenshot(path=str(built / "screenshots" / f"{path.stem}.rise.png"))
+        evidence[f"{path.stem}.rise.png"] = page.screenshot()
         slides = page.locator(".reveal .slides section:not(.stack)").count()
         expected = _rise_slide_count(notebook)
         assert slides == expected, f"RISE shows {slides} slides, the notebook has {expected}"
@@ -175,13 +197,13 @@ def check_rise_slideshow(context, jupyter, built, path):
             except Exception:  # noqa: BLE001 - reported with the console errors below
                 pass
             if cell.locator(".jupyter-widgets").count() == 0:
-                page.screenshot(path=str(built / "screenshots" / f"{path.stem}.rise-widget-failed.png"))
+                evidence[f"{path.stem}.rise-widget-failed.png"] = page.screenshot()
             assert cell.locator(".jupyter-widgets").count() > 0, (
                 f"cell {index}: no widget rendered in RISE; the cell shows {cell.inner_text()[-800:]!r}; "
                 f"console errors: {recorder.console_errors[-5:]}")
             plain = cell.locator('.jp-OutputArea-output[data-mime-type="text/plain"]').all_inner_texts()
             assert not any(re.match(r"\w+\(", text) for text in plain), f"widget shown as text: {plain}"
-            page.screenshot(path=str(built / "screenshots" / f"{path.stem}.rise-widget.png"))
+            evidence[f"{path.stem}.rise-widget.png"] = page.screenshot()
 
         quizzes = page.locator(".lecturekit-quiz")
         assert quizzes.count() == quiz_count(notebook)
@@ -193,13 +215,19 @@ def check_rise_slideshow(context, jupyter, built, path):
                          if "jupyter-widgets" in text or "Shared module" in text]
         assert not widget_errors, f"widget manager failed in RISE: {widget_errors}"
         assert not recorder.blocked, f"RISE requested: {recorder.blocked}"
-        _check_fit(page, built, path)
+        _check_fit(page, evidence, path)
     finally:
         page.close()
         _stop_kernels(jupyter)
+        folder = built() / "screenshots"
+        for name, data in evidence.items():
+            if isinstance(data, bytes):
+                (folder / name).write_bytes(data)
+            else:
+                (folder / name).write_text(data, encoding="utf-8")
 
 
-def _check_fit(page, built, path):
+def _check_fit(page, evidence, path):
     """Walk every slide of the slideshow (one evaluate each) and assert that it fits the canvas;
     print the tallest, write every slide's measurements to fit-<notebook>.rise.txt."""
     start = time.monotonic()
@@ -208,8 +236,8 @@ def _check_fit(page, built, path):
     width, height = notebooks.RISE_METADATA["width"], notebooks.RISE_METADATA["height"]
     assert records and all(r["canvas"] == [width, height] for r in records), \
         f"RISE's canvas is {records[0]['canvas'] if records else None}, not {width} x {height}"
-    (built / "screenshots" / f"fit-{path.stem}.rise.txt").write_text(
-        fit_summary(f"{path.stem} (RISE)", records) + "\n\n" + fit_table(records) + "\n", encoding="utf-8")
+    evidence[f"fit-{path.stem}.rise.txt"] = (
+        fit_summary(f"{path.stem} (RISE)", records) + "\n\n" + fit_table(records) + "\n")
     top = tallest(records)
     print(f"\n{path.stem} (RISE): tallest slide {top['number']} ({top['index']}) {top['title'][:60]!r}, "
           f"{top['height']}px of {height} ({len(records)} slides measured in {seconds:.1f} s)")
