@@ -155,20 +155,15 @@ def _stop_kernels(jupyter):
 
 
 def check_rise_slideshow(context, jupyter, built, path):
-    """Check ``path`` as a RISE slideshow. ``built`` gives the build folder: it is asked for only
-    at the end, where the screenshots and the fit report are written into build/screenshots, so
-    that the check runs while the other worker is still building (a file written earlier would
-    vanish when the finished build replaces build/)."""
     notebook = load(path)
     page = context.new_page()
     context.recorder.watch(page)
-    evidence: dict[str, bytes | str] = {}
     try:
         page.goto(f"{jupyter['base']}/rise/notebooks/{path.name}?token={jupyter['token']}")
         page.wait_for_selector(".reveal .slides section.present .jp-Cell", timeout=90_000)
         page.wait_for_selector(".reveal .slide-number", timeout=30_000)
         page.wait_for_timeout(300)
-        evidence[f"{path.stem}.rise.png"] = page.screenshot()
+        page.screenshot(path=str(built / "screenshots" / f"{path.stem}.rise.png"))
         slides = page.locator(".reveal .slides section:not(.stack)").count()
         expected = _rise_slide_count(notebook)
         assert slides == expected, f"RISE shows {slides} slides, the notebook has {expected}"
@@ -197,13 +192,13 @@ def check_rise_slideshow(context, jupyter, built, path):
             except Exception:  # noqa: BLE001 - reported with the console errors below
                 pass
             if cell.locator(".jupyter-widgets").count() == 0:
-                evidence[f"{path.stem}.rise-widget-failed.png"] = page.screenshot()
+                page.screenshot(path=str(built / "screenshots" / f"{path.stem}.rise-widget-failed.png"))
             assert cell.locator(".jupyter-widgets").count() > 0, (
                 f"cell {index}: no widget rendered in RISE; the cell shows {cell.inner_text()[-800:]!r}; "
                 f"console errors: {recorder.console_errors[-5:]}")
             plain = cell.locator('.jp-OutputArea-output[data-mime-type="text/plain"]').all_inner_texts()
             assert not any(re.match(r"\w+\(", text) for text in plain), f"widget shown as text: {plain}"
-            evidence[f"{path.stem}.rise-widget.png"] = page.screenshot()
+            page.screenshot(path=str(built / "screenshots" / f"{path.stem}.rise-widget.png"))
 
         quizzes = page.locator(".lecturekit-quiz")
         assert quizzes.count() == quiz_count(notebook)
@@ -215,19 +210,13 @@ def check_rise_slideshow(context, jupyter, built, path):
                          if "jupyter-widgets" in text or "Shared module" in text]
         assert not widget_errors, f"widget manager failed in RISE: {widget_errors}"
         assert not recorder.blocked, f"RISE requested: {recorder.blocked}"
-        _check_fit(page, evidence, path)
+        _check_fit(page, built, path)
     finally:
         page.close()
         _stop_kernels(jupyter)
-        folder = built() / "screenshots"
-        for name, data in evidence.items():
-            if isinstance(data, bytes):
-                (folder / name).write_bytes(data)
-            else:
-                (folder / name).write_text(data, encoding="utf-8")
 
 
-def _check_fit(page, evidence, path):
+def _check_fit(page, built, path):
     """Walk every slide of the slideshow (one evaluate each) and assert that it fits the canvas;
     print the tallest, write every slide's measurements to fit-<notebook>.rise.txt."""
     start = time.monotonic()
@@ -236,8 +225,8 @@ def _check_fit(page, evidence, path):
     width, height = notebooks.RISE_METADATA["width"], notebooks.RISE_METADATA["height"]
     assert records and all(r["canvas"] == [width, height] for r in records), \
         f"RISE's canvas is {records[0]['canvas'] if records else None}, not {width} x {height}"
-    evidence[f"fit-{path.stem}.rise.txt"] = (
-        fit_summary(f"{path.stem} (RISE)", records) + "\n\n" + fit_table(records) + "\n")
+    (built / "screenshots" / f"fit-{path.stem}.rise.txt").write_text(
+        fit_summary(f"{path.stem} (RISE)", records) + "\n\n" + fit_table(records) + "\n", encoding="utf-8")
     top = tallest(records)
     print(f"\n{path.stem} (RISE): tallest slide {top['number']} ({top['index']}) {top['title'][:60]!r}, "
           f"{top['height']}px of {height} ({len(records)} slides measured in {seconds:.1f} s)")

@@ -8,6 +8,5 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("path", half(notebook_list(), 0), ids=lambda path: path.stem)
-def test_rise_slideshow(context, jupyter, request, path):
-    # the build is asked for at the end: the slideshow is checked while the other worker builds
-    check_rise_slideshow(context, jupyter, lambda: request.getfixturevalue("built"), path)
+def test_rise_slideshow(context, jupyter, built, path):
+    check_rise_slideshow(context, jupyter, built, path)
